@@ -1,0 +1,114 @@
+"""The Python API: what CMS scripts and the CLI call.
+
+``load`` turns a file or bytes into a validated :class:`Article`;
+``export`` writes it in one or more formats, atomically, and returns the
+paths written. Both raise only :class:`exporter.errors.ExporterError`
+subclasses for problems with the input or the render.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .errors import ExporterError, InputError, RenderError, UsageError
+from .model import Article
+from .output import atomic_write
+from .registry import get_registry
+from .writers import Writer, WriteOptions
+
+log = logging.getLogger("exporter")
+
+#: inputs larger than this are refused before parsing (untrusted input)
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+_WRITERS: dict[str, Writer] = {}
+
+
+def load(source: str | Path | bytes, format: str | None = None, *,
+         origin: str | Path | None = None) -> Article:
+    """Read one article from a path, or from bytes (then name ``format``).
+
+    ``format`` is a reader name (``json``, ``markdown``, ...); by default it
+    is chosen from the file suffix. ``origin`` names bytes input in messages
+    and is the base for relative image paths.
+    """
+    registry = get_registry()
+    if isinstance(source, bytes):
+        data = source
+        if format is None:
+            if origin is None:
+                raise UsageError("loading bytes needs format= (e.g. 'json' or 'markdown')")
+            reader_cls = registry.reader_for(Path(origin), data)
+        else:
+            reader_cls = registry.reader_class(format)
+        path = Path(origin) if origin is not None else None
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                raise InputError(f"is {size} bytes, over the {MAX_INPUT_BYTES}-byte input limit",
+                                 source=path)
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError("no such file", source=path) from None
+        except IsADirectoryError:
+            raise InputError("is a folder; pass the files inside it", source=path) from None
+        except PermissionError:
+            raise InputError("permission denied", source=path) from None
+        reader_cls = registry.reader_class(format) if format else registry.reader_for(path, data)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"input is over the {MAX_INPUT_BYTES}-byte limit", source=origin)
+    article = reader_cls().read(data, path)
+    return article
+
+
+def writer(name: str) -> Writer:
+    """The process-wide instance of writer ``name`` (instances keep fonts and stylesheets)."""
+    instance = _WRITERS.get(name)
+    if instance is None:
+        instance = get_registry().writer_class(name)()
+        _WRITERS[name] = instance
+    return instance
+
+
+def output_path(article: Article, fmt: str, out_dir: str | Path) -> Path:
+    """Where ``export`` writes ``article`` in format ``fmt``: ``<out>/<id><suffix>``."""
+    return Path(out_dir) / f"{article.id}{writer(fmt).suffix}"
+
+
+def write_one(articles: Sequence[Article], fmt: str, target: Path,
+              options: WriteOptions | None = None) -> Path:
+    """Render ``articles`` with writer ``fmt`` into ``target``, atomically."""
+    options = options or WriteOptions()
+    w = writer(fmt)
+    if len(articles) > 1 and not w.multi_article:
+        raise UsageError(f"format {fmt!r} writes one article per file")
+    try:
+        with atomic_write(target) as stream:
+            w.write(articles, stream, options)
+    except ExporterError as exc:
+        if len(articles) == 1 and articles[0].origin is not None:
+            exc.with_source(articles[0].origin)
+        raise
+    except Exception as exc:  # a writer bug or a library failure: name what failed
+        where = articles[0].origin if len(articles) == 1 else target
+        raise RenderError(f"{fmt} writer failed: {type(exc).__name__}: {exc}",
+                          source=where) from exc
+    return target
+
+
+def export(article: Article, formats: str | Iterable[str], out_dir: str | Path = "dist",
+           options: WriteOptions | None = None) -> list[Path]:
+    """Write ``article`` in each of ``formats`` to ``<out_dir>/<id><suffix>``.
+
+    Returns the paths written. Stops at the first failing format and raises
+    it; outputs already written stay (each is complete).
+    """
+    names = [formats] if isinstance(formats, str) else list(formats)
+    paths: list[Path] = []
+    for fmt in names:
+        paths.append(write_one([article], fmt, output_path(article, fmt, out_dir), options))
+    return paths

@@ -1,0 +1,320 @@
+"""The ``exporter`` command line.
+
+The CLI owns output paths and exit codes: 0 all done, 1 some inputs failed
+(the rest were still written, each failure named with its file and reason),
+2 usage errors. Input problems are one line each, never a traceback
+(``--debug`` shows them). Heavy modules are imported inside the commands so
+``exporter --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .errors import ExporterError, UsageError
+
+if TYPE_CHECKING:
+    from .writers import WriteOptions
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_FORMATS = ("pdf", "docx", "epub", "rss", "html")
+
+log = logging.getLogger("exporter")
+
+
+class _StderrHandler(logging.Handler):
+    """Warnings as ``exporter: warning: ...`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        click.echo(f"exporter: {level}: {record.getMessage()}", err=True)
+
+
+def _setup_logging(quiet: bool) -> None:
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        log.addHandler(_StderrHandler())
+    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    log.propagate = False
+
+
+class Context:
+    """State shared by the commands of one invocation."""
+
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+        self.failures: list[str] = []
+
+    def fail(self, exc: BaseException) -> None:
+        """Report one failed input and go on with the rest."""
+        if self.debug:
+            traceback.print_exception(exc)
+        message = str(exc) if isinstance(exc, ExporterError) else f"{type(exc).__name__}: {exc}"
+        click.echo(f"exporter: error: {message}", err=True)
+        self.failures.append(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="exporter", prog_name="exporter")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Publish news articles to PDF, DOCX, EPUB, RSS and HTML.
+
+    One canonical article model feeds every format, so the headline, photo
+    caption and credit, and every attribution read the same in all of them.
+    Inputs: canonical JSON (.json), Markdown with front matter (.md), and any
+    reader a plugin adds (see `exporter formats`).
+
+    \b
+    Examples:
+      exporter export story.md                   # every format into dist/
+      exporter export stories/ -f pdf,epub -o out
+      exporter parse story.md > story.json       # canonical JSON
+      exporter formats                           # what can be read and written
+
+    Exit status: 0 all done, 1 some inputs failed (the rest were written),
+    2 usage error.
+    """
+    ctx.obj = Context(debug)
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _split_formats(values: Sequence[str]) -> list[str]:
+    names: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if part and part not in names:
+                names.append(part)
+    return names
+
+
+def _parse_extra(values: Sequence[str]) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="-O/--option")
+        extra[key.strip()] = val
+    return extra
+
+
+def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | None = None
+                  ) -> list[Path]:
+    """Files as given; folders walked (sorted) for files a reader takes."""
+    found: list[Path] = []
+    excluded = exclude.resolve() if exclude is not None else None
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or child.suffix.lower() not in suffixes:
+                    continue
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if excluded is not None and child.resolve().is_relative_to(excluded):
+                    continue
+                found.append(child)
+        else:
+            found.append(path)
+    return found
+
+
+def _usage_exit(message: str) -> None:
+    click.echo(f"exporter: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _resolve_formats(formats: Sequence[str]) -> list[str]:
+    from .registry import get_registry
+
+    registry = get_registry()
+    names = _split_formats(formats)
+    if not names:
+        names = [n for n in DEFAULT_FORMATS if n in registry.writers]
+        available = []
+        for name in names:
+            try:
+                registry.writer_class(name)
+                available.append(name)
+            except ExporterError as exc:
+                log.warning("skipping %s", exc)
+        return available
+    for name in names:
+        try:
+            registry.writer_class(name)
+        except UsageError as exc:
+            _usage_exit(str(exc))
+    return names
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FMT[,FMT]",
+              help="Output formats, comma-separated or repeated "
+                   f"[default: every available one of {','.join(DEFAULT_FORMATS)}].")
+@click.option("-o", "--out", "out_dir", default="dist", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--style", "style_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Style folder overriding the house style (templates, CSS, reference.docx).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="Page size for PDF.")
+@click.option("--allow-root", "allow_roots", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Also allow images and resources from this folder (repeatable).")
+@click.option("--allow-remote", is_flag=True,
+              help="Fetch http(s) images (size-capped, no redirects, no private addresses).")
+@click.option("--base-url", metavar="URL",
+              help="URL the output folder is published at (absolute media URLs in RSS).")
+@click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
+              help="Format-specific setting passed to the writers (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_obj
+def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
+           style_dir: Path | None, paper: str, allow_roots: tuple[Path, ...], allow_remote: bool,
+           base_url: str | None, extra: tuple[str, ...], quiet: bool) -> None:
+    """Export articles (files or folders of them) to OUT/<id>.<format>.
+
+    Each output is written to a temporary file and renamed into place, so a
+    failure never leaves a half-written file or destroys the previous one.
+    One bad input fails alone; the others are still written.
+    """
+    _setup_logging(quiet)
+    from .writers import WriteOptions
+
+    names = _resolve_formats(formats)
+    if not names:
+        _usage_exit("no output format is available (see `exporter formats`)")
+    options = WriteOptions(style_dir=style_dir, allow_roots=allow_roots,
+                           allow_remote=allow_remote, paper=paper.lower(), base_url=base_url,
+                           extra=_parse_extra(extra))
+    written = run_export(ctx, inputs, names, out_dir, options, quiet)
+    _finish(ctx, written, quiet)
+
+
+def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_dir: Path,
+               options: WriteOptions, quiet: bool) -> list[Path]:
+    """Export every input in every format, sequentially; failures are recorded, not raised."""
+    from .api import load, output_path, write_one
+    from .registry import get_registry
+
+    files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
+    if not files:
+        _usage_exit("no input files found in " + ", ".join(inputs))
+    seen_ids: dict[str, Path] = {}
+    written: list[Path] = []
+    for path in files:
+        try:
+            article = load(path)
+        except ExporterError as exc:
+            ctx.fail(exc.with_source(path))
+            continue
+        except Exception as exc:  # a reader bug: report it as such, keep going
+            ctx.fail(exc)
+            continue
+        first = seen_ids.get(article.id)
+        if first is not None:
+            ctx.fail(UsageError(f"id {article.id!r} is also the id of {first}; outputs would "
+                                "overwrite each other (set a distinct 'id')", source=path))
+            continue
+        seen_ids[article.id] = path
+        for fmt in names:
+            try:
+                target = write_one([article], fmt, output_path(article, fmt, out_dir), options)
+            except Exception as exc:
+                ctx.fail(exc)
+                continue
+            written.append(target)
+            if not quiet:
+                click.echo(f"wrote {target}")
+    return written
+
+
+def _finish(ctx: Context, written: list[Path], quiet: bool) -> None:
+    if ctx.failures:
+        click.echo(f"exporter: {len(written)} file(s) written, {len(ctx.failures)} failure(s)",
+                   err=True)
+        sys.exit(EXIT_FAILED)
+    if not quiet:
+        click.echo(f"exporter: {len(written)} file(s) written", err=True)
+
+
+# --- parse, formats, schema -----------------------------------------------------------
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--from", "reader", metavar="NAME", help="Reader to use [default: by suffix].")
+@click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
+@click.pass_obj
+def parse(ctx: Context, input_path: Path, reader: str | None, compact: bool) -> None:
+    """Print the canonical JSON of any input (check what a reader understood)."""
+    _setup_logging(False)
+    from .api import load
+
+    try:
+        article = load(input_path, reader)
+    except UsageError as exc:
+        _usage_exit(str(exc))
+        return
+    except ExporterError as exc:
+        ctx.fail(exc.with_source(input_path))
+        sys.exit(EXIT_FAILED)
+    click.echo(article.to_json(indent=None if compact else 2))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def formats(as_json: bool) -> None:
+    """List writers and readers, plugins included, and whether each can run here."""
+    _setup_logging(True)
+    from .registry import get_registry
+
+    registry = get_registry()
+    info = registry.describe()
+    if as_json:
+        info["problems"] = list(registry.problems)
+        click.echo(json.dumps(info, indent=2))
+        return
+    for kind, title in (("writers", "Writers (-f)"), ("readers", "Readers")):
+        click.echo(f"{title}:")
+        for row in info[kind]:
+            ext = row.get("suffix") or " ".join(row.get("suffixes") or [])
+            origin = "" if row["builtin"] else f"  [plugin: {row['source']}]"
+            state = "" if row["available"] else f"  UNAVAILABLE: {row['reason']}"
+            click.echo(f"  {row['name']:<10} {ext:<16} {row.get('description') or ''}{origin}{state}")
+    for problem in registry.problems:
+        click.echo(f"warning: {problem}")
+
+
+@main.command()
+@click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
+def schema(compact: bool) -> None:
+    """Print the JSON Schema of the canonical article (generated from the model)."""
+    from .model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=None if compact else 2, ensure_ascii=False))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit status instead of exiting (for tests and scripts)."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, prog_name="exporter",
+                  standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

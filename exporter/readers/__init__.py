@@ -1,0 +1,72 @@
+"""The reader interface: turning what a newsroom has into an :class:`Article`.
+
+A reader takes the raw bytes of one input and where they came from, and
+returns a validated article or raises :class:`exporter.errors.InputError`
+naming the file and the field. Readers never read other files: images stay
+as references that the writers resolve through the resource gate.
+
+Readers are found through the ``exporter.readers`` entry-point group, by
+name or by file suffix.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..model import Article
+
+
+class Reader:
+    """Base class of every input format."""
+
+    #: the format name (``exporter parse --from name``)
+    name: ClassVar[str] = ""
+    #: file suffixes this reader takes, with the dot, lower case
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: one line for ``exporter formats``
+    description: ClassVar[str] = ""
+    #: modules that must be importable for this reader to work
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def disabled_message(cls) -> str | None:
+        missing = [m for m in cls.requires if importlib.util.find_spec(m) is None]
+        if missing:
+            return f"needs the Python package(s) {', '.join(missing)}"
+        return None
+
+    @classmethod
+    def enabled(cls) -> bool:
+        return cls.disabled_message() is None
+
+    @classmethod
+    def sniff(cls, data: bytes) -> bool:
+        """True if ``data`` is recognisably this format (used when the suffix is ambiguous)."""
+        return False
+
+    def read(self, data: bytes, origin: str | Path | None = None) -> Article:
+        """Parse ``data`` into a validated article."""
+        raise NotImplementedError
+
+
+def decode_utf8(data: bytes, origin: str | Path | None) -> str:
+    """Decode input text, refusing anything that is not UTF-8 with a clear message."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert the file to UTF-8 first", source=origin) from None
+    return text.removeprefix("\ufeff")
+
+
+def build_article(data: Any, origin: str | Path | None) -> Article:
+    """Validate a mapping into an article attributed to ``origin``."""
+    from ..model import Article
+
+    return Article.from_data(data, Path(origin) if origin is not None else None)
