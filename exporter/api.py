@@ -16,7 +16,7 @@ from .errors import ExporterError, InputError, RenderError, UsageError
 from .model import Article
 from .output import atomic_write
 from .registry import get_registry
-from .writers import Writer, WriteOptions
+from .writers import WriteOptions, Writer
 
 log = logging.getLogger("exporter")
 

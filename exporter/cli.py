@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -42,7 +42,6 @@ def _setup_logging(quiet: bool) -> None:
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         log.addHandler(_StderrHandler())
     log.setLevel(logging.ERROR if quiet else logging.WARNING)
-    log.propagate = False
 
 
 class Context:

@@ -157,6 +157,11 @@ class Correction(_Node):
     text: str = Field(min_length=1)
 
 
+def _allow_name_shorthand(schema: dict[str, Any]) -> None:
+    """Let the generated schema accept the plain-string shorthand for a person."""
+    schema["anyOf"].insert(0, {"type": "string", "minLength": 1})
+
+
 # --- blocks --------------------------------------------------------------------
 
 
@@ -177,7 +182,8 @@ class Quote(_Node):
 
     type: Literal["quote"] = "quote"
     content: Inline
-    attribution: Person | None = None
+    #: the person quoted; a plain string is shorthand for ``{"name": ...}``
+    attribution: Person | None = Field(default=None, json_schema_extra=_allow_name_shorthand)
 
 
 class Figure(_Node):

@@ -161,7 +161,7 @@ class ResourceGate:
 
         opener = urllib.request.build_opener(_NoRedirect)
         try:
-            with opener.open(url, timeout=self.timeout) as response:  # noqa: S310 - scheme checked
+            with opener.open(url, timeout=self.timeout) as response:
                 data = response.read(self.max_bytes + 1)
                 media_type = response.headers.get_content_type()
         except ResourceError:

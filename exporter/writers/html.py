@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..resources import load_article_images
-from . import Writer, WriteOptions
+from . import WriteOptions, Writer
 
 if TYPE_CHECKING:
     from ..model import Article, Image

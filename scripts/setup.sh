@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Set up exporter on a fresh Debian machine: system packages, a virtual
+# environment in .venv, and the package itself.
+#
+#   bash scripts/setup.sh          # runtime: fonts, HarfBuzz subsetter, exporter[all]
+#   bash scripts/setup.sh --test   # also Java (EPUBCheck), poppler, test dependencies,
+#                                  # and the example plugin
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+apt_packages=(
+  libharfbuzz-subset0   # WeasyPrint subsets fonts ~6x faster with it
+  libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
+  fonts-dejavu-core fonts-hosny-amiri fonts-noto-core   # Latin, Arabic, Hebrew coverage
+)
+if [ "$want_test" = 1 ]; then
+  apt_packages+=(
+    default-jre-headless   # EPUBCheck runs on Java
+    poppler-utils          # pdftotext / pdftoppm read PDFs back in tests
+  )
+fi
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [ "$want_test" = 1 ]; then
+  echo "setup: installing exporter[all,test] and the example plugin"
+  .venv/bin/python -m pip install -q -e ".[all,test]"
+  .venv/bin/python -m pip install -q ./examples/exporter-plaintext
+else
+  echo "setup: installing exporter[all]"
+  .venv/bin/python -m pip install -q -e ".[all]"
+fi
+echo "setup: done (.venv/bin/exporter)"
