@@ -1,19 +1,56 @@
 """The writer interface: what a format plugin declares and what it receives.
 
 A writer turns validated articles into the bytes of one output file. It is a
-small class: a few class attributes say what it is, ``write`` does the work.
+small class: a few class attributes say what it is, ``write`` does the work::
 
-A writer **must not** choose output paths (the caller opens the stream and
-renames it into place atomically), reach the network, or read files except
-through ``options.gate(article)`` -- the resource gate that enforces the
-safety defaults. It gets the shared HTML rendering and wording from
-``options.renderer`` so every format words captions, credits and bylines the
-same way.
+    from exporter.rendering import byline_text, caption_text
+    from exporter.writers import Writer, WriteOptions
 
-Writers are found through the ``exporter.writers`` entry-point group, the
-built-ins included. Heavy libraries (WeasyPrint...) are imported inside
-``write`` or ``__init__``, never at module import, so listing formats and
-``--help`` stay fast.
+    class PlaintextWriter(Writer):
+        name = "plaintext"               # -f plaintext; equals the entry-point name
+        suffix = ".txt"                  # output file: <out>/<article id>.txt
+        media_type = "text/plain"
+        description = "plain text, 72 columns"
+
+        def write(self, articles, stream, options: WriteOptions) -> None:
+            (article,) = articles        # one article unless multi_article = True
+            lines = [article.headline, byline_text(article.bylines)]
+            if article.lead_image:
+                lines.append(caption_text(article.lead_image))
+            stream.write("\n".join(lines).encode("utf-8"))
+
+and is registered under the ``exporter.writers`` entry-point group (the
+built-ins are registered the same way; see :mod:`exporter.registry`).
+
+**What a writer declares**: ``name``, ``suffix``, ``media_type``,
+``description``, ``requires`` (optional modules it needs), ``multi_article``.
+
+**What it receives**: validated, immutable :class:`~exporter.model.Article`
+objects (never raw input: no re-validation needed), a binary stream, and
+:class:`WriteOptions` -- the shared rendering (``options.renderer``: the ONE
+HTML of an article, for HTML-based formats), the resource gate
+(``options.gate(article)``: the only way to read an image or any other file),
+the style folder (``options.style``) and settings (``paper``, ``base_url``,
+``title``, ``extra`` from ``-O key=value``). Formats that cannot use HTML
+word every field with the functions of :mod:`exporter.rendering`
+(``byline_text``, ``caption_text``, ``attribution_text``, ``format_date``,
+``inline_text``, ``sorted_corrections``, ``labels``), so captions, credits,
+bylines and dates read the same in every format.
+
+**What it must not do**: choose or open output paths (the caller owns paths
+and renames the finished file into place atomically), reach the network or
+read files except through the gate, rewrite the text (no smart quotes, no
+case changes), mutate the articles, or print. Problems are raised as
+exceptions from :mod:`exporter.errors`: let the gate's
+:class:`~exporter.errors.ResourceError` through, raise
+:class:`~exporter.errors.UsageError` for a bad ``extra`` option and
+:class:`~exporter.errors.RenderError` when the format cannot be produced
+(any other exception is reported as a writer bug). Warnings go to
+``logging.getLogger("exporter")``.
+
+Heavy libraries (WeasyPrint...) are imported inside ``write`` or
+``__init__``, never at module import, so listing formats and ``--help`` stay
+fast.
 """
 
 from __future__ import annotations
@@ -34,7 +71,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class WriteOptions:
-    """Everything a writer may use besides the articles themselves."""
+    """Everything a writer may use besides the articles themselves.
+
+    Built by the caller (the CLI from its flags, or a script); frozen. A
+    writer reads the settings it understands and ignores the rest.
+    """
 
     #: the style folder (templates, CSS, reference.docx, fonts)
     style_dir: Path | None = None
@@ -53,18 +94,26 @@ class WriteOptions:
 
     @cached_property
     def style(self) -> Style:
+        """The house style layered under ``style_dir``: templates, CSS, fonts."""
         from ..style import Style
 
         return Style(self.style_dir)
 
     @cached_property
     def renderer(self) -> Renderer:
+        """The shared rendering for this style: ``article_html`` / ``page_html``."""
         from ..rendering import Renderer
 
         return Renderer.for_style(self.style)
 
     def gate(self, article: Article) -> ResourceGate:
-        """The resource gate for one article: its folder, the style folder, allowed roots."""
+        """The resource gate for one article: its folder, the style folder, allowed roots.
+
+        Every image or other file a writer embeds is read through it
+        (``gate.open(ref)``, ``gate.image(ref)``, or
+        :func:`exporter.resources.load_article_images`); it refuses traversal,
+        other folders and the network unless the user allowed them.
+        """
         from ..resources import ResourceGate
 
         return ResourceGate.for_article(article.base_dir, self.style.root,
@@ -77,9 +126,11 @@ class WriteOptions:
 class Writer:
     """Base class of every output format.
 
-    Subclasses set the class attributes and implement :meth:`write`. One
-    instance may be reused for many articles in one process, so expensive
-    set-up (fonts, parsed stylesheets) belongs on the instance.
+    Subclasses set the class attributes and implement :meth:`write`. The
+    constructor takes no arguments. One instance is reused for many articles
+    in one process (see :meth:`exporter.registry.Registry.writer`), so
+    expensive set-up (fonts, parsed stylesheets) belongs on the instance --
+    but per-article state must not leak from one ``write`` to the next.
     """
 
     #: the format name used on the command line (``-f name``)
@@ -97,7 +148,11 @@ class Writer:
 
     @classmethod
     def disabled_message(cls) -> str | None:
-        """Why this writer cannot run here, or None if it can."""
+        """Why this writer cannot run here, or None if it can.
+
+        Checks :attr:`requires`; override (calling ``super()``) to check more,
+        e.g. an external program. Must be cheap and must not raise.
+        """
         missing = [m for m in cls.requires if importlib.util.find_spec(m) is None]
         if missing:
             return (f"needs the Python package(s) {', '.join(missing)}; "
@@ -109,5 +164,10 @@ class Writer:
         return cls.disabled_message() is None
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
-        """Write ``articles`` (one, unless :attr:`multi_article`) to ``stream``."""
+        """Write ``articles`` (one, unless :attr:`multi_article`) to ``stream``.
+
+        ``stream`` is a binary file opened by the caller on a temporary file;
+        write the complete output to it and return (do not close it). Raising
+        leaves the previous output untouched.
+        """
         raise NotImplementedError
