@@ -23,8 +23,6 @@ log = logging.getLogger("exporter")
 #: inputs larger than this are refused before parsing (untrusted input)
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
-_WRITERS: dict[str, Writer] = {}
-
 
 def load(source: str | Path | bytes, format: str | None = None, *,
          origin: str | Path | None = None) -> Article:
@@ -66,12 +64,12 @@ def load(source: str | Path | bytes, format: str | None = None, *,
 
 
 def writer(name: str) -> Writer:
-    """The process-wide instance of writer ``name`` (instances keep fonts and stylesheets)."""
-    instance = _WRITERS.get(name)
-    if instance is None:
-        instance = get_registry().writer_class(name)()
-        _WRITERS[name] = instance
-    return instance
+    """The process-wide instance of writer ``name`` (instances keep fonts and stylesheets).
+
+    Raises :class:`~exporter.errors.UnknownNameError` (listing the known
+    formats) or :class:`~exporter.errors.UnavailableError` (with the reason).
+    """
+    return get_registry().writer(name)
 
 
 def output_path(article: Article, fmt: str, out_dir: str | Path) -> Path:
