@@ -46,7 +46,7 @@ def atomic_write(target: Path, *, skip_if_same: bool = False) -> Iterator[Binary
             os.fchmod(stream.fileno(), 0o644 & ~_umask())
             if tmp is None:  # anonymous file: give it a name only now, then rename
                 tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-                os.link(f"/proc/self/fd/{stream.fileno()}", tmp)
+                _link_anonymous(stream.fileno(), tmp)
         os.replace(tmp, target)
         tmp = None
     finally:
@@ -63,6 +63,17 @@ def _open_temp(target: Path) -> tuple[int, Path | None]:
             pass  # filesystem without O_TMPFILE support
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     return fd, Path(name)
+
+
+def _link_anonymous(fd: int, name: Path) -> None:
+    """Give an O_TMPFILE file a name (linkat with AT_SYMLINK_FOLLOW on /proc/self/fd)."""
+    dir_fd = os.open(name.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        # Passing dst_dir_fd makes CPython call linkat(), which follows the
+        # /proc symlink to the open file; plain link() would not.
+        os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+    finally:
+        os.close(dir_fd)
 
 
 def _sweep_stale(target: Path, keep: Path, min_age: float = 600.0) -> None:
