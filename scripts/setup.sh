@@ -44,7 +44,9 @@ fi
 if [ "$want_test" = 1 ]; then
   echo "setup: installing exporter[all,test] and the example plugin"
   .venv/bin/python -m pip install -q -e ".[all,test]"
-  .venv/bin/python -m pip install -q ./examples/exporter-plaintext
+  if [ -f examples/exporter-plaintext/pyproject.toml ]; then
+    .venv/bin/python -m pip install -q ./examples/exporter-plaintext
+  fi
 else
   echo "setup: installing exporter[all]"
   .venv/bin/python -m pip install -q -e ".[all]"
