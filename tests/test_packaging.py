@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_contains_styles_and_renders_from_installed_copy(tmp_path) -> None:
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                    str(tmp_path / "wheel"), str(ROOT)], check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                            str(tmp_path / "wheel"), str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (tmp_path / "wheel").glob("exporter-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "exporter/styles/templates/article.html.j2" in names
