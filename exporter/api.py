@@ -85,6 +85,12 @@ def write_one(articles: Sequence[Article], fmt: str, target: Path,
     if len(articles) > 1 and not w.multi_article:
         raise UsageError(f"format {fmt!r} writes one article per file")
     try:
+        # Files a writer references next to its output (RSS media/...), written first.
+        for relpath, data in getattr(w, "companion_files", lambda *_: [])(articles, options):
+            if Path(relpath).is_absolute() or ".." in Path(relpath).parts:
+                raise RenderError(f"{fmt} writer named a file outside the output folder: {relpath}")
+            with atomic_write(target.parent / relpath, skip_if_same=True) as stream:
+                stream.write(data)
         with atomic_write(target) as stream:
             w.write(articles, stream, options)
     except ExporterError as exc:

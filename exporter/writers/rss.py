@@ -1,0 +1,343 @@
+"""RSS 2.0: an article as a one-item feed, and the item builder the feed command shares.
+
+An item carries ``title`` (headline), ``link`` + ``guid`` (the article's
+``url``; otherwise the non-permalink ``urn:exporter:<id>``), ``pubDate``,
+``description`` (standfirst), ``content:encoded`` (the ONE shared HTML
+rendering: figures with caption and credit, quotes with attribution,
+corrections), one ``dc:creator`` per byline, one ``category`` per tag, and
+Media RSS for the lead picture (``media:content`` with ``media:title`` = alt,
+``media:description`` = caption, ``media:credit`` = credit) plus an
+``enclosure``.
+
+Image URLs must be absolute. An ``http(s)`` ``src`` is used as it is (never
+fetched unless ``--allow-remote``). A local or ``data:`` picture is read
+through the resource gate and published as ``media/<id>-<hash><ext>`` next to
+the output, at ``<base_url>media/...``. The writer never writes that file: it
+lists it in :meth:`RssWriter.companion_files` and the caller (``export``,
+``exporter feed``) copies it through the gate, like every other output. With
+no base URL the picture is left out of ``content:encoded``, the item keeps
+``media:description`` and ``media:credit`` at item level, and a warning says
+why.
+
+Nothing here reads the clock: ``lastBuildDate`` is the newest item date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from . import WriteOptions, Writer
+
+if TYPE_CHECKING:
+    from ..feed_media import MediaImage
+    from ..model import Article
+
+log = logging.getLogger("exporter")
+
+#: folder, next to the output, that local pictures are published in
+MEDIA_DIR = "media"
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+GENERATOR = "exporter"
+_URI_SAFE = "%/:=&?~#+!$,;'@()*[]"
+
+
+def to_uri(url: str) -> str:
+    """An IRI as an ASCII URI (the validator refuses raw non-ASCII and spaces)."""
+    return urllib.parse.quote(url.strip(), safe=_URI_SAFE)
+
+
+def is_absolute_http(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urllib.parse.urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def base_url_of(base_url: str | None) -> str | None:
+    """``base_url`` with a trailing slash, or None; refuses anything but absolute http(s)."""
+    if not base_url:
+        return None
+    if not is_absolute_http(base_url):
+        from ..errors import UsageError
+
+        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL")
+    base = to_uri(base_url)
+    return base if base.endswith("/") else base + "/"
+
+
+# --- what goes into a feed ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The feed-level fields."""
+
+    title: str
+    link: str
+    description: str
+    language: str | None = None
+    #: where the feed itself is published (``atom:link rel="self"``), if known
+    self_url: str | None = None
+    #: ``lastBuildDate`` / Atom ``updated``; None: no ``lastBuildDate`` (RSS)
+    updated: datetime | None = None
+    #: Atom feed ``id``; defaults to the self URL, then the link
+    feed_id: str | None = None
+    #: Atom feed-level author (entries without bylines need one)
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One article, ready for feedgen: every field already worded and rendered."""
+
+    title: str
+    link: str | None
+    guid: str
+    permalink: bool
+    published: datetime | None
+    updated: datetime | None
+    summary: str
+    content_html: str
+    creators: tuple[str, ...]
+    categories: tuple[str, ...]
+    image: MediaImage | None = None
+    rights: str | None = None
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A file to publish next to the output at ``relpath`` (a picture under ``media/``)."""
+
+    relpath: str
+    #: the gate-approved local file, or None for bytes decoded from a ``data:`` URI
+    source: Path | None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else Path(self.source or "").read_bytes()
+
+
+@dataclass
+class MediaPlan:
+    """How each picture of an article is referenced in a feed."""
+
+    #: ``src`` -> absolute URL, or None when none could be formed
+    urls: dict[str, str | None]
+    #: ``src`` -> (media type, width, height, byte length) for pictures read through the gate
+    facts: dict[str, tuple[str, int, int, int]]
+    companions: list[Companion]
+    #: field paths of pictures that got no URL (for the warning)
+    missing: list[str]
+
+
+def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
+    """Decide every picture's URL; read local ones through the resource gate.
+
+    Raises :class:`~exporter.errors.ResourceError` naming the file and field
+    when a picture is refused or unreadable.
+    """
+    from ..errors import ResourceError
+    from ..resources import ResourceGate, image_fields
+
+    base = base_url_of(options.base_url)
+    plan = MediaPlan({}, {}, [], [])
+    gate = None
+    for path, image in image_fields(article):
+        src = image.src
+        if src in plan.urls:
+            continue
+        scheme = ResourceGate.scheme(src)
+        remote = scheme in ("http", "https")
+        if not remote and base is None:
+            plan.urls[src] = None
+            plan.missing.append(f"{path}.src")
+            continue
+        if remote and not options.allow_remote:
+            plan.urls[src] = to_uri(src)
+            continue
+        gate = gate or options.gate(article)
+        try:
+            info = gate.image(src, article.base_dir)
+        except ResourceError as exc:
+            exc.field = f"{path}.src"
+            raise exc.with_source(article.origin or "<article>") from None
+        data = info.resource.data
+        plan.facts[src] = (info.media_type, info.width, info.height, len(data))
+        if remote:
+            plan.urls[src] = to_uri(src)
+            continue
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        relpath = f"{MEDIA_DIR}/{article.id}-{digest}{info.extension}"
+        plan.urls[src] = base + relpath  # type: ignore[operator]
+        local = info.resource.path
+        plan.companions.append(Companion(relpath, local, None if local else data))
+    return plan
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def summary_text(article: Article) -> str:
+    """The item ``description``: the standfirst, else the first paragraph, else the headline."""
+    from ..rendering import inline_text
+
+    if article.standfirst:
+        return article.standfirst
+    for block in article.body:
+        if block.type == "paragraph":
+            text = inline_text(block.content).strip()
+            if text:
+                return text
+    return article.headline
+
+
+def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedItem:
+    """Word and render one article as a feed item (warnings go to the ``exporter`` log)."""
+    from ..feed_media import MediaImage
+    from ..rendering import person_text
+
+    source = article.origin or article.id
+    if plan.missing:
+        log.warning("%s: %s: no image URL could be formed (a relative image needs --base-url); "
+                    "the picture is left out, its caption and credit are kept",
+                    source, ", ".join(plan.missing))
+    link = to_uri(article.url) if is_absolute_http(article.url) else None
+    if article.url and link is None:
+        log.warning("%s: url: %r is not an absolute http(s) URL; the item has no link",
+                    source, article.url)
+    image = None
+    lead = article.lead_image
+    if lead is not None:
+        url = plan.urls.get(lead.src)
+        media_type, width, height, length = plan.facts.get(lead.src, (None, 0, 0, None))
+        if media_type is None and url:
+            media_type = mimetypes.guess_type(urllib.parse.urlsplit(url).path)[0]
+        image = MediaImage(url=url, media_type=media_type, width=width or lead.width,
+                           height=height or lead.height, length=length,
+                           caption=lead.caption, credit=lead.credit, alt=lead.alt)
+    content = options.renderer.article_html(article, lambda img: plan.urls.get(img.src))
+    return FeedItem(
+        title=article.headline,
+        link=link,
+        guid=link or f"urn:exporter:{article.id}",
+        permalink=link is not None,
+        published=_utc(article.published),
+        updated=_utc(article.updated),
+        summary=summary_text(article),
+        content_html=content,
+        creators=tuple(person_text(p) for p in article.bylines),
+        categories=tuple(article.tags),
+        image=image,
+        rights=article.rights,
+    )
+
+
+# --- feedgen --------------------------------------------------------------------------
+
+
+def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -> bytes:
+    """The complete RSS 2.0 or Atom 1.0 document, items in the order given."""
+    from feedgen.feed import FeedGenerator
+
+    from ..feed_media import register
+    from ..reproducible import build_time
+
+    fg = FeedGenerator()
+    register(fg)
+    fg.title(channel.title)
+    fg.link(href=channel.link, rel="alternate")
+    if channel.self_url:
+        fg.link(href=channel.self_url, rel="self", type=MEDIA_TYPES[fmt])
+    fg.description(channel.description)
+    fg.id(channel.feed_id or channel.self_url or channel.link)
+    if channel.language:
+        fg.language(channel.language)
+    fg.generator(GENERATOR)
+    if fmt == "atom":
+        fg.author({"name": channel.author or channel.title})
+    if channel.updated is not None:
+        fg.updated(_utc(channel.updated))
+    else:  # never "now": Atom needs a date (SOURCE_DATE_EPOCH or 1980); RSS goes without
+        fg.updated(build_time())
+        fg.exporter_media.omit_last_build_date = True
+    for item in items:
+        entry = fg.add_entry(order="append")
+        entry.title(item.title)
+        if item.link:
+            entry.link(href=item.link, rel="alternate")
+        entry.guid(item.guid, permalink=item.permalink)
+        entry.summary(item.summary)
+        entry.content(item.content_html, type="html")
+        if item.published is not None:
+            entry.published(item.published)
+        stamp = item.updated or item.published
+        if stamp is not None:
+            entry.updated(stamp)
+        if item.creators:
+            entry.author([{"name": name} for name in item.creators])
+            entry.exporter_dc.creators = item.creators
+        if item.categories:
+            entry.category([{"term": term} for term in item.categories])
+        if item.rights:
+            entry.rights(item.rights)
+        image = item.image
+        if image is not None:
+            entry.exporter_media.image = image
+            if image.url and image.length and image.media_type:
+                entry.link(href=image.url, rel="enclosure", type=image.media_type,
+                           length=str(image.length))
+    if fmt == "atom":
+        return fg.atom_str(pretty=True)
+    return fg.rss_str(pretty=True)
+
+
+# --- the writer -----------------------------------------------------------------------
+
+
+class RssWriter(Writer):
+    name = "rss"
+    suffix = ".rss"
+    media_type = "application/rss+xml"
+    description = "RSS 2.0, the article as one item (content:encoded, Media RSS, dc:creator)"
+    requires = ("feedgen",)
+
+    def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
+        (article,) = articles
+        item = make_item(article, options, plan_media(article, options))
+        stream.write(render_feed(self.channel(article, item, options), [item], "rss"))
+
+    def companion_files(self, articles: Sequence[Article], options: WriteOptions
+                        ) -> list[tuple[str, bytes]]:
+        """Files to publish next to the output (``media/...``), as (relative path, bytes).
+
+        The caller writes them (atomically, before the feed) so that the
+        media URLs in the feed resolve once the folder is published.
+        """
+        files: list[tuple[str, bytes]] = []
+        for article in articles:
+            files += [(c.relpath, c.read()) for c in plan_media(article, options).companions]
+        return files
+
+    def channel(self, article: Article, item: FeedItem, options: WriteOptions) -> Channel:
+        """A channel for one article: settings from ``-O title=/link=/description=/self_url=``."""
+        extra = options.extra
+        base = base_url_of(options.base_url)
+        link = extra.get("link") or item.link or base or f"urn:exporter:{article.id}"
+        self_url = extra.get("self_url") or (f"{base}{article.id}{self.suffix}" if base else None)
+        return Channel(
+            title=extra.get("title") or options.title or article.headline,
+            link=to_uri(link),
+            description=extra.get("description") or summary_text(article),
+            language=article.language,
+            self_url=to_uri(self_url) if self_url else None,
+            updated=item.updated or item.published,
+        )
