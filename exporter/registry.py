@@ -340,6 +340,8 @@ def _check_class(group: str, name: str, obj: object) -> str | None:
     if not (isinstance(obj, type) and issubclass(obj, base)):
         return f"is not a subclass of {base.__module__}.{base.__qualname__}"
     declared = getattr(obj, "name", "")
+    if not declared:
+        return "its class has no `name` (set it to the entry-point name)"
     if declared != name:
         return (f"its class declares name {declared!r} but is registered as {name!r}; "
                 "the entry-point name and the class's `name` must match")

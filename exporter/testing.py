@@ -17,10 +17,13 @@ use only the public model and rendering, and do not need pytest.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib
 import re
+import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +42,7 @@ __all__ = [
     "fixture_articles",
     "load_sample",
     "normalise_text",
+    "plugin_distribution",
     "run_writer",
     "sample_path",
 ]
@@ -247,3 +251,59 @@ def check_contract_text(article: Article, text: str, *, wording: bool = True) ->
             shown = wanted if len(wanted) <= 80 else wanted[:77] + "..."
             missing.append(f"{name}: {shown!r}")
     return missing
+
+
+# --- plugins without installing them --------------------------------------------------
+
+
+@contextlib.contextmanager
+def plugin_distribution(folder: str | Path, name: str,
+                        entry_points: Mapping[str, Mapping[str, str]],
+                        modules: Mapping[str, str] | None = None,
+                        version: str = "0.0.0") -> Iterator[Path]:
+    """Make a plugin distribution visible to this process, for the ``with`` block.
+
+    Writes a minimal installed distribution -- ``<name>-<version>.dist-info``
+    with ``METADATA`` and ``entry_points.txt`` -- plus the given ``modules``
+    (``{"module_name": "source code"}``) into a new folder under ``folder``,
+    puts that folder on ``sys.path`` and resets the registry, so exporter
+    discovers the plugin through the real entry-point machinery, exactly as
+    if it were pip-installed. On exit the folder leaves ``sys.path``, the
+    modules leave ``sys.modules`` and the registry is reset again.
+
+    ``entry_points`` maps a group to ``{entry-point name: "module:attr"}``::
+
+        with plugin_distribution(tmp_path, "my-plugin",
+                                 {"exporter.writers": {"mine": "my_mod:MyWriter"}},
+                                 {"my_mod": MY_WRITER_SOURCE}):
+            assert "mine" in get_registry().writers
+
+    Yields the folder added to ``sys.path``.
+    """
+    from .registry import reset_registry
+
+    site = Path(folder) / f"site-{name}"
+    dist_info = site / f"{re.sub(r'[^A-Za-z0-9.]+', '_', name)}-{version}.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8")
+    sections = []
+    for group, table in entry_points.items():
+        lines = [f"[{group}]"] + [f"{key} = {value}" for key, value in table.items()]
+        sections.append("\n".join(lines))
+    (dist_info / "entry_points.txt").write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+    for module, source in (modules or {}).items():
+        (site / f"{module.replace('.', '/')}.py").parent.mkdir(parents=True, exist_ok=True)
+        (site / f"{module.replace('.', '/')}.py").write_text(source, encoding="utf-8")
+    sys.path.insert(0, str(site))
+    importlib.invalidate_caches()
+    reset_registry()
+    try:
+        yield site
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(site))
+        for module in modules or {}:
+            sys.modules.pop(module, None)
+        importlib.invalidate_caches()
+        reset_registry()
