@@ -131,9 +131,12 @@ def run_writer(writer: str | type[Writer] | Writer, article: Article | Sequence[
     (``paper="letter"``, ``base_url=...``, ``style_dir=...``) set those; any
     other keyword goes into ``options.extra`` as ``-O key=value`` would.
 
+    Files the writer declares with ``companion_files`` (RSS media) are
+    written next to the output first, as the CLI does.
+
     Raises ``AssertionError`` if the class's declarations are invalid, if the
-    writer wrote nothing, or if it created files other than its output in
-    ``tmp_path`` (writers must not choose paths). The writer's own exceptions
+    writer wrote nothing, or if it created other files in ``tmp_path``
+    (writers must not choose paths). The writer's own exceptions
     propagate unchanged, so a test sees the real traceback.
     """
     from .model import Article
@@ -163,10 +166,18 @@ def run_writer(writer: str | type[Writer] | Writer, article: Article | Sequence[
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{articles[0].id}{instance.suffix}"
     before = {p for p in folder.rglob("*") if p != target}
+    companions: set[Path] = set()
+    for relpath, data in instance.companion_files(articles, write_options):
+        if Path(relpath).is_absolute() or ".." in Path(relpath).parts:
+            raise AssertionError(f"writer {instance.name!r} named a companion file outside "
+                                 f"the output folder: {relpath}")
+        with atomic_write(folder / relpath) as stream:
+            stream.write(data)
+        companions.update(folder / part for part in (Path(relpath), *Path(relpath).parents))
     with atomic_write(target) as stream:
         instance.write(articles, stream, write_options)
     strays = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                    if p != target and p not in before)
+                    if p != target and p not in before and p not in companions)
     if strays:
         raise AssertionError(f"writer {instance.name!r} created files besides its output "
                              f"stream (writers must not choose paths): {', '.join(strays)}")

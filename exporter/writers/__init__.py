@@ -38,7 +38,9 @@ word every field with the functions of :mod:`exporter.rendering`
 bylines and dates read the same in every format.
 
 **What it must not do**: choose or open output paths (the caller owns paths
-and renames the finished file into place atomically), reach the network or
+and renames the finished file into place atomically; files the output links
+to, like RSS media, are returned by :meth:`Writer.companion_files` and
+written by the caller), reach the network or
 read files except through the gate, rewrite the text (no smart quotes, no
 case changes), mutate the articles, or print. Problems are raised as
 exceptions from :mod:`exporter.errors`: let the gate's
@@ -56,7 +58,7 @@ fast.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -171,3 +173,13 @@ class Writer:
         leaves the previous output untouched.
         """
         raise NotImplementedError
+
+    def companion_files(self, articles: Sequence[Article], options: WriteOptions
+                        ) -> Iterable[tuple[str, bytes]]:
+        """Files the output refers to, to publish next to it (RSS ``media/...``).
+
+        Pairs of (path relative to the output folder, bytes); the caller
+        refuses absolute paths and ``..``, and writes each atomically before
+        the output itself. The writer still never opens a path. Default: none.
+        """
+        return ()
