@@ -181,11 +181,15 @@ def _resolve_formats(formats: Sequence[str]) -> list[str]:
               help="URL the output folder is published at (absolute media URLs in RSS).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="Format-specific setting passed to the writers (repeatable).")
+@click.option("--bundle", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Write all inputs into this one file (an EPUB edition: -f epub).")
+@click.option("--title", metavar="TEXT", help="Title of the --bundle file.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_obj
 def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
            style_dir: Path | None, paper: str, allow_roots: tuple[Path, ...], allow_remote: bool,
-           base_url: str | None, extra: tuple[str, ...], quiet: bool) -> None:
+           base_url: str | None, extra: tuple[str, ...], bundle: Path | None, title: str | None,
+           quiet: bool) -> None:
     """Export articles (files or folders of them) to OUT/<id>.<format>.
 
     Each output is written to a temporary file and renamed into place, so a
@@ -200,9 +204,57 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
         _usage_exit("no output format is available (see `exporter formats`)")
     options = WriteOptions(style_dir=style_dir, allow_roots=allow_roots,
                            allow_remote=allow_remote, paper=paper.lower(), base_url=base_url,
-                           extra=_parse_extra(extra))
+                           extra=_parse_extra(extra), title=title)
+    if bundle is not None:
+        _finish(ctx, run_bundle(ctx, inputs, names, bundle, options, quiet), quiet)
+        return
+    if title is not None:
+        _usage_exit("--title names a --bundle file; it needs --bundle PATH")
     written = run_export(ctx, inputs, names, out_dir, options, quiet)
     _finish(ctx, written, quiet)
+
+
+def run_bundle(ctx: Context, inputs: Sequence[str], names: Sequence[str], target: Path,
+               options: WriteOptions, quiet: bool) -> list[Path]:
+    """Load every input (failures reported, the rest kept), then write them into one file."""
+    from .api import load, write_one
+    from .registry import get_registry
+
+    registry = get_registry()
+    if len(names) != 1 or not _multi_article(names[0]):
+        multi = [n for n in sorted(registry.writers) if _multi_article(n)]
+        _usage_exit(f"--bundle needs one format that writes several articles to one file "
+                    f"(-f {' or -f '.join(multi) or '?'})")
+    files = expand_inputs(inputs, registry.input_suffixes())
+    if not files:
+        _usage_exit("no input files found in " + ", ".join(inputs))
+    articles = []
+    for path in files:
+        try:
+            articles.append(load(path))
+        except ExporterError as exc:
+            ctx.fail(exc.with_source(path))
+        except Exception as exc:  # a reader bug: report it as such, keep going
+            ctx.fail(exc)
+    if not articles:
+        return []
+    try:
+        write_one(articles, names[0], target, options)
+    except Exception as exc:
+        ctx.fail(exc)
+        return []
+    if not quiet:
+        click.echo(f"wrote {target} ({len(articles)} articles)")
+    return [target]
+
+
+def _multi_article(name: str) -> bool:
+    from .registry import get_registry
+
+    try:
+        return get_registry().writer_class(name).multi_article
+    except ExporterError:
+        return False
 
 
 def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_dir: Path,
