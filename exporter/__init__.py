@@ -6,6 +6,13 @@
     article = load("story.md")
     paths = export(article, ["pdf", "epub"], out_dir="dist")
 
+The public API: :func:`load`, :func:`export`, :func:`build_feed`, the model
+(:class:`Article`; its parts live in :mod:`exporter.model`), the exceptions
+(``ExporterError`` -> ``InputError`` (-> ``ResourceError``), ``RenderError``,
+``UsageError`` (-> ``UnknownNameError``, ``UnavailableError``)), and the
+plugin interfaces :class:`Writer`, :class:`WriteOptions`, :class:`Reader`.
+docs/cms.md shows a CMS script; docs/plugins.md how to add a format.
+
 Names are imported lazily so that ``exporter --help`` and plugins that only
 need the interfaces do not pay for pydantic, Jinja or WeasyPrint.
 """
@@ -30,13 +37,16 @@ __all__ = [
     "Article",
     "ExporterError",
     "InputError",
+    "Reader",
     "RenderError",
     "ResourceError",
     "UnavailableError",
     "UnknownNameError",
     "UsageError",
     "WriteOptions",
+    "Writer",
     "__version__",
+    "build_feed",
     "export",
     "load",
 ]
@@ -46,12 +56,17 @@ _LAZY = {
     "load": ("exporter.api", "load"),
     "export": ("exporter.api", "export"),
     "WriteOptions": ("exporter.writers", "WriteOptions"),
+    "Writer": ("exporter.writers", "Writer"),
+    "Reader": ("exporter.readers", "Reader"),
+    "build_feed": ("exporter.feed", "build_feed"),
 }
 
 if TYPE_CHECKING:
     from .api import export, load
+    from .feed import build_feed
     from .model import Article
-    from .writers import WriteOptions
+    from .readers import Reader
+    from .writers import WriteOptions, Writer
 
 
 def __getattr__(name: str) -> Any:
@@ -59,7 +74,12 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
+        try:
+            value = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:  # a part not present in this build
+            if exc.name != module:
+                raise
+            raise AttributeError(f"exporter.{name} is not available: no module {module}") from None
         globals()[name] = value
         return value
     raise AttributeError(f"module 'exporter' has no attribute {name!r}")

@@ -30,7 +30,14 @@ def load(source: str | Path | bytes, format: str | None = None, *,
 
     ``format`` is a reader name (``json``, ``markdown``, ...); by default it
     is chosen from the file suffix. ``origin`` names bytes input in messages
-    and is the base for relative image paths.
+    and is the base for relative image paths: image ``src`` values resolve
+    against its folder (without it, against the current directory). A dict
+    from a CMS needs no reader: use ``Article.from_data(d, source)``.
+
+    Raises :class:`~exporter.errors.InputError` naming the file (and the
+    field, e.g. ``body[3].attribution.name``) for unreadable or invalid
+    input; :class:`~exporter.errors.UsageError` for an unknown or
+    unavailable ``format``, or bytes with neither ``format`` nor ``origin``.
     """
     registry = get_registry()
     if isinstance(source, bytes):
@@ -108,8 +115,19 @@ def export(article: Article, formats: str | Iterable[str], out_dir: str | Path =
            options: WriteOptions | None = None) -> list[Path]:
     """Write ``article`` in each of ``formats`` to ``<out_dir>/<id><suffix>``.
 
-    Returns the paths written. Stops at the first failing format and raises
-    it; outputs already written stay (each is complete).
+    ``formats`` is one writer name or several (``"pdf"``, ``["pdf", "epub"]``;
+    ``exporter formats`` lists them, plugins included). ``options`` carries the
+    style folder, allowed resource roots, paper size, ``base_url`` and
+    format-specific ``extra`` settings (default: house style, A4, article
+    folder only, no network). Each file is written atomically.
+
+    Returns the paths written, in the order of ``formats``. Stops at the first
+    failing format and raises it; outputs already written stay (each is
+    complete). Raises :class:`~exporter.errors.UsageError` subclasses for an
+    unknown or unavailable format, :class:`~exporter.errors.ResourceError`
+    (an :class:`~exporter.errors.InputError`) for a refused or unreadable
+    image, naming the article file and field, and
+    :class:`~exporter.errors.RenderError` when a writer fails.
     """
     names = [formats] if isinstance(formats, str) else list(formats)
     paths: list[Path] = []

@@ -3,7 +3,18 @@
 CMS scripts catch :class:`ExporterError` to handle anything this package
 reports on purpose; everything else is a bug. Each error renders as one line
 that names the file and, where there is one, the field -- the CLI prints that
-line and nothing more (``--debug`` shows the traceback).
+line and nothing more (``--debug`` shows the traceback)::
+
+    ExporterError               .source (file), .field (e.g. "lead_image.src"), .message
+    ├── InputError              this input is unreadable or not a valid article
+    │   └── ResourceError       an image or other resource was refused or unreadable
+    ├── RenderError             a writer failed on a valid article
+    └── UsageError              a format, reader or option that does not exist or is invalid
+        ├── UnknownNameError    unknown format / reader; .known lists the known names
+        └── UnavailableError    the format exists but cannot run here; says why
+
+A batch script catches :class:`InputError` (and :class:`RenderError`) per
+article and carries on; a :class:`UsageError` is a mistake in the script.
 """
 
 from __future__ import annotations
