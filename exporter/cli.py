@@ -345,7 +345,8 @@ def formats(as_json: bool) -> None:
         click.echo(f"{title}:")
         for row in info[kind]:
             ext = row.get("suffix") or " ".join(row.get("suffixes") or [])
-            origin = "" if row["builtin"] else f"  [plugin: {row['source']}]"
+            origin = "" if row["builtin"] else f"  [plugin: {row['source']}" + (
+                f", replaces {row['replaces']}]" if row.get("replaces") else "]")
             state = "" if row["available"] else f"  UNAVAILABLE: {row['reason']}"
             click.echo(f"  {row['name']:<10} {ext:<16} {row.get('description') or ''}{origin}{state}")
     for problem in registry.problems:

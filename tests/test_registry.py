@@ -217,6 +217,9 @@ def test_explicit_override_replaces_a_builtin(tmp_path, capsys) -> None:
         (row,) = [r for r in registry.describe()["writers"] if r["name"] == "html"]
         assert row["override"] is True and row["builtin"] is False
         assert row["replaces"] == "exporter.writers.html:HtmlWriter"
+        assert run(["formats"]) == 0
+        assert ("[plugin: exporter_test_ovr:FakeHtml, replaces exporter.writers.html:HtmlWriter]"
+                in capsys.readouterr().out)
         assert _export(tmp_path, "-f", "html") == 0
         out = (tmp_path / "out" / "riverside-tram-line-approved.html").read_text("utf-8")
         assert out.startswith("<p>replaced: Council approves")
