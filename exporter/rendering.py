@@ -15,6 +15,8 @@ keep only http(s) and mailto targets.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from .style import Style
 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+#: ASCII characters no URL may carry literally, and a "%" that starts no escape
+_URL_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
 
 #: the few words the rendering adds itself, by primary language
 LABELS: dict[str, dict[str, str]] = {
@@ -110,9 +114,25 @@ def inline_text(content: Inline) -> str:
 
 
 def safe_href(href: str) -> str | None:
-    """The link target if its scheme is allowed in output, else None (text only)."""
+    """The link target if its scheme is allowed in output, else None (text only).
+
+    ASCII characters a URL cannot carry (space, quotes, ``<>``, a stray ``%``...)
+    are percent-encoded, so every format gets the same valid URL (EPUBCheck
+    reports RSC-020 otherwise); a target whose host is not valid even then is
+    dropped (text only).
+    """
     stripped = href.strip()
-    return stripped if stripped.lower().startswith(SAFE_LINK_SCHEMES) else None
+    if not stripped.lower().startswith(SAFE_LINK_SCHEMES):
+        return None
+    encoded = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", stripped)
+    if encoded.lower().startswith(("http://", "https://")):
+        try:
+            netloc = urllib.parse.urlsplit(encoded).netloc
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            return None
+        if not netloc or "%" in netloc.rpartition("@")[2]:
+            return None
+    return encoded
 
 
 def inline_html(content: Inline) -> Markup:
