@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import shutil
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -28,6 +31,8 @@ from exporter.registry import get_registry, reset_registry
 from exporter.writers import Writer
 
 from .conftest import fixture_path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -218,3 +223,44 @@ def test_write_options_reach_the_writer(tmp_path) -> None:
     export(article, "probe", tmp_path, WriteOptions(paper="letter", extra={"k": "v"}))
     assert seen["paper"] == "letter" and seen["extra"] == {"k": "v"}
     assert Path(fixture_path("deconflict")).parent.resolve() in seen["gate_roots"]
+
+
+def test_the_cms_script_in_the_docs_runs(tmp_path) -> None:
+    """docs/cms.md's complete example, run as a script against a fake CMS export."""
+    doc = (ROOT / "docs" / "cms.md").read_text("utf-8")
+    script = re.search(r"<!-- tests/test_api.py runs this script.*?-->\s*```python\n(.*?)```",
+                       doc, re.S).group(1)
+    every = 'FORMATS = ["pdf", "docx", "epub", "rss", "html"]'
+    assert every in script
+    (tmp_path / "publish.py").write_text(script.replace(every, 'FORMATS = ["html", "rss"]'), "utf-8")
+
+    canonical = _cms_dict()
+    story = {
+        "slug": canonical["id"], "title": canonical["headline"], "dek": canonical["standfirst"],
+        "section": canonical["section"], "first_published": canonical["published"],
+        "authors": [{"name": p["name"], "job_title": p["role"]} for p in canonical["bylines"]],
+        "hero": {"file": "tram.jpg", "alt": canonical["lead_image"]["alt"],
+                 "caption": canonical["lead_image"]["caption"],
+                 "credit": canonical["lead_image"]["credit"]},
+        "blocks": canonical["body"],
+    }
+    naive = {**story, "slug": "naive-date", "first_published": "2026-03-02T18:30:00"}
+    untitled = {k: v for k, v in story.items() if k != "title"} | {"slug": "untitled"}
+    (tmp_path / "cms-export.json").write_text(json.dumps([naive, story, untitled]), "utf-8")
+    media = tmp_path / "media" / story["slug"]
+    media.mkdir(parents=True)
+    for name in ("tram.jpg", "route-map.png"):
+        shutil.copy(fixture_path("tram-line", name), media / name)
+
+    result = subprocess.run([sys.executable, "publish.py"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert ("skipped: media/naive-date/cms-story.json: published: date and time must include "
+            "a UTC offset") in result.stderr
+    assert "skipped: media/untitled/cms-story.json: cannot map the CMS record" in result.stderr
+    dist = tmp_path / "dist"
+    assert f"published {Path('dist') / (story['slug'] + '.html')}" in result.stdout
+    assert (dist / f"{story['slug']}.html").is_file() and (dist / f"{story['slug']}.rss").is_file()
+    assert not list(dist.glob("naive-date.*"))
+    assert story["title"] in (dist / "feed.xml").read_text("utf-8")
+    assert "feed: 1 item(s)" in result.stdout
