@@ -61,6 +61,9 @@ _BUILTIN_FALLBACK = {
     READER_GROUP: {
         "json": "exporter.readers.json:JsonReader",
         "markdown": "exporter.readers.markdown:MarkdownReader",
+        "text": "exporter.readers.text:TextReader",
+        "html": "exporter.readers.html:HtmlReader",
+        "ninjs": "exporter.readers.ninjs:NinjsReader",
     },
     WRITER_GROUP: {
         "html": "exporter.writers.html:HtmlWriter",
@@ -68,6 +71,7 @@ _BUILTIN_FALLBACK = {
         "docx": "exporter.writers.docx:DocxWriter",
         "epub": "exporter.writers.epub:EpubWriter",
         "rss": "exporter.writers.rss:RssWriter",
+        "ninjs": "exporter.writers.ninjs:NinjsWriter",
     },
 }
 
@@ -227,12 +231,14 @@ class Registry:
                              else f" (distribution {slot.distribution})")
                     slot.error = (f"failed to import {slot.entry.value}{where}: "
                                   f"{type(exc).__name__}: {exc}")
-                    log.warning("plugin %r is unavailable: %s", slot.name, slot.error)
+                    log.warning("%s %r is unavailable: %s", _KINDS[slot.entry.group],
+                                slot.name, slot.error)
                     return None
                 problem = _check_class(slot.entry.group, slot.name, obj)
                 if problem:
                     slot.error = f"{slot.entry.value}: {problem}"
-                    log.warning("plugin %r is unavailable: %s", slot.name, slot.error)
+                    log.warning("%s %r is unavailable: %s", _KINDS[slot.entry.group],
+                                slot.name, slot.error)
                     return None
                 slot.loaded = obj
             return slot.loaded
