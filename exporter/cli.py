@@ -184,17 +184,34 @@ def _resolve_formats(formats: Sequence[str]) -> list[str]:
 @click.option("--bundle", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write all inputs into this one file (an EPUB edition: -f epub).")
 @click.option("--title", metavar="TEXT", help="Title of the --bundle file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes [default: the number of CPUs]; 1 renders in this process.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
+              metavar="SECONDS", help="Longest render of one format of one article; then its "
+                                      "worker is killed and the batch goes on (0: no limit).")
+@click.option("--force", is_flag=True,
+              help="Rebuild every output, even those the manifest shows are up to date.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON summary (written, skipped, failed, seconds) on stdout.")
+@click.option("--executor", type=click.Choice(["auto", "inline", "process", "dask"]),
+              default="auto", show_default=True, help="Where to render (dask: a local cluster "
+                                                      "unless --scheduler is given).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Render on this Dask cluster (tcp://host:8786); needs exporter[dask].")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_obj
 def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
            style_dir: Path | None, paper: str, allow_roots: tuple[Path, ...], allow_remote: bool,
            base_url: str | None, extra: tuple[str, ...], bundle: Path | None, title: str | None,
-           quiet: bool) -> None:
+           jobs: int | None, timeout: float, force: bool, as_json: bool, executor: str,
+           scheduler: str | None, quiet: bool) -> None:
     """Export articles (files or folders of them) to OUT/<id>.<format>.
 
     Each output is written to a temporary file and renamed into place, so a
     failure never leaves a half-written file or destroys the previous one.
-    One bad input fails alone; the others are still written.
+    One bad input fails alone; the others are still written. Outputs whose
+    article, images, style and settings are unchanged are skipped (the
+    manifest OUT/.exporter-manifest.json; --force rebuilds).
     """
     _setup_logging(quiet)
     from .writers import WriteOptions
@@ -210,8 +227,9 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
         return
     if title is not None:
         _usage_exit("--title names a --bundle file; it needs --bundle PATH")
-    written = run_export(ctx, inputs, names, out_dir, options, quiet)
-    _finish(ctx, written, quiet)
+    written = run_export(ctx, inputs, names, out_dir, options, quiet, jobs=jobs, timeout=timeout,
+                         force=force, as_json=as_json, executor=executor, scheduler=scheduler)
+    _finish(ctx, written, quiet, skipped=getattr(ctx, "skipped", 0))
 
 
 def run_bundle(ctx: Context, inputs: Sequence[str], names: Sequence[str], target: Path,
@@ -258,50 +276,43 @@ def _multi_article(name: str) -> bool:
 
 
 def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_dir: Path,
-               options: WriteOptions, quiet: bool) -> list[Path]:
-    """Export every input in every format, sequentially; failures are recorded, not raised."""
-    from .api import load, output_path, write_one
+               options: WriteOptions, quiet: bool, *, jobs: int | None = None,
+               timeout: float | None = 120, force: bool = False, as_json: bool = False,
+               executor: str = "auto", scheduler: str | None = None) -> list[Path]:
+    """Export every input in every format (exporter/batch.py: parallel, incremental).
+
+    Failures are recorded in ``ctx``, not raised; ``ctx.skipped`` counts the
+    outputs that were already up to date.
+    """
+    from .batch import run_batch
+    from .progress import CliReporter
     from .registry import get_registry
 
     files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
     if not files:
         _usage_exit("no input files found in " + ", ".join(inputs))
-    seen_ids: dict[str, Path] = {}
-    written: list[Path] = []
-    for path in files:
-        try:
-            article = load(path)
-        except ExporterError as exc:
-            ctx.fail(exc.with_source(path))
-            continue
-        except Exception as exc:  # a reader bug: report it as such, keep going
-            ctx.fail(exc)
-            continue
-        first = seen_ids.get(article.id)
-        if first is not None:
-            ctx.fail(UsageError(f"id {article.id!r} is also the id of {first}; outputs would "
-                                "overwrite each other (set a distinct 'id')", source=path))
-            continue
-        seen_ids[article.id] = path
-        for fmt in names:
-            try:
-                target = write_one([article], fmt, output_path(article, fmt, out_dir), options)
-            except Exception as exc:
-                ctx.fail(exc)
-                continue
-            written.append(target)
-            if not quiet:
-                click.echo(f"wrote {target}")
-    return written
+    reporter = CliReporter(ctx.fail, quiet=quiet, json_summary=as_json)
+    try:
+        summary = run_batch(files, names, out_dir, options, jobs=jobs, timeout=timeout,
+                            force=force, executor=executor, scheduler=scheduler,
+                            debug=ctx.debug, reporter=reporter)
+    except UsageError as exc:
+        _usage_exit(str(exc))
+        return []
+    ctx.skipped = len(summary.skipped)  # type: ignore[attr-defined]
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    return summary.written
 
 
-def _finish(ctx: Context, written: list[Path], quiet: bool) -> None:
+def _finish(ctx: Context, written: list[Path], quiet: bool, skipped: int = 0) -> None:
+    fresh = f", {skipped} up to date" if skipped else ""
     if ctx.failures:
-        click.echo(f"exporter: {len(written)} file(s) written, {len(ctx.failures)} failure(s)",
-                   err=True)
+        click.echo(f"exporter: {len(written)} file(s) written{fresh}, "
+                   f"{len(ctx.failures)} failure(s)", err=True)
         sys.exit(EXIT_FAILED)
     if not quiet:
-        click.echo(f"exporter: {len(written)} file(s) written", err=True)
+        click.echo(f"exporter: {len(written)} file(s) written{fresh}", err=True)
 
 
 # --- parse, formats, schema -----------------------------------------------------------
