@@ -21,7 +21,6 @@ from lxml import etree
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-ATOM_NS = "http://www.w3.org/2005/Atom"
 
 _CONTENT = f"{{{MEDIA_NS}}}content"
 _TITLE = f"{{{MEDIA_NS}}}title"
@@ -109,17 +108,30 @@ class MediaExtension(BaseExtension):
 
 
 class MediaEntryExtension(BaseEntryExtension):
-    """``entry.exporter_media.image = MediaImage(...)``."""
+    """``entry.exporter_media.image = MediaImage(...)``; ``.links`` for Atom.
+
+    feedgen 1.0 writes Atom entry links with ``href`` only: its loop variable
+    is shadowed, so ``rel``, ``type`` and ``length`` are lost and an
+    enclosure turns into a second alternate link (lkiesow/python-feedgen#135,
+    open). ``links`` (the same dicts given to ``entry.link``) re-emits them.
+    """
 
     def __init__(self) -> None:
         self.image: MediaImage | None = None
+        self.links: list[dict[str, str]] = []
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.image is not None:
             emit_media(item, self.image)
         return item
 
-    extend_atom = extend_rss
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.links:
+            for old in entry.findall("link"):
+                entry.remove(old)
+            for attrs in self.links:
+                etree.SubElement(entry, "link", {k: v for k, v in attrs.items() if v})
+        return self.extend_rss(entry)
 
 
 class CreatorExtension(BaseExtension):

@@ -25,8 +25,10 @@ Nothing here reads the clock: ``lastBuildDate`` is the newest item date.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import mimetypes
+import re
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -254,9 +256,9 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
     fg = FeedGenerator()
     register(fg)
     fg.title(channel.title)
-    fg.link(href=channel.link, rel="alternate")
     if channel.self_url:
         fg.link(href=channel.self_url, rel="self", type=MEDIA_TYPES[fmt])
+    fg.link(href=channel.link, rel="alternate")  # last: feedgen's RSS <link> is the last link
     fg.description(channel.description)
     fg.id(channel.feed_id or channel.self_url or channel.link)
     if channel.language:
@@ -272,10 +274,14 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
     for item in items:
         entry = fg.add_entry(order="append")
         entry.title(item.title)
+        links = entry.exporter_media.links
         if item.link:
-            entry.link(href=item.link, rel="alternate")
+            links.append({"href": item.link, "rel": "alternate", "type": "text/html"})
         entry.guid(item.guid, permalink=item.permalink)
-        entry.summary(item.summary)
+        if fmt == "rss":  # RSS description is HTML: the plain text must be escaped
+            entry.description(html.escape(item.summary, quote=False), isSummary=True)
+        else:
+            entry.summary(item.summary)
         entry.content(item.content_html, type="html")
         if item.published is not None:
             entry.published(item.published)
@@ -293,11 +299,31 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
         if image is not None:
             entry.exporter_media.image = image
             if image.url and image.length and image.media_type:
-                entry.link(href=image.url, rel="enclosure", type=image.media_type,
-                           length=str(image.length))
+                links.append({"href": image.url, "rel": "enclosure", "type": image.media_type,
+                              "length": str(image.length)})
+        if links:
+            entry.link(links)
     if fmt == "atom":
         return fg.atom_str(pretty=True)
-    return fg.rss_str(pretty=True)
+    data = fg.rss_str(pretty=True)
+    if _needs_char_refs(channel, items):
+        # RSS Best Practices Profile (the W3C validator's CharacterData rule): plain-text
+        # elements whose text looks like markup carry '<' and '&' as hex character
+        # references. Same XML, only spelled differently.
+        data = data.replace(b"&lt;", b"&#x3C;").replace(b"&amp;", b"&#x26;")
+    return data
+
+
+_MARKUP_LIKE = re.compile(r"&#?\w|<[/a-zA-Z]")
+
+
+def _needs_char_refs(channel: Channel, items: Sequence[FeedItem]) -> bool:
+    texts = [channel.title, channel.description]
+    for item in items:
+        texts += [item.title, *item.categories]
+        if item.image is not None:
+            texts += [item.image.caption or "", item.image.alt or "", item.image.credit or ""]
+    return any(_MARKUP_LIKE.search(text) for text in texts)
 
 
 # --- the writer -----------------------------------------------------------------------
