@@ -1,0 +1,557 @@
+"""CMS pages and saved web pages (HTML) -> the canonical article.
+
+Structured data first, then the page itself (docs/readers.md has the full
+order): JSON-LD ``NewsArticle``/``Article``, Open Graph and ``<meta>`` tags,
+``<html lang>``; then the article's ``<h1>``, standfirst, byline, ``<time>``,
+lead ``<figure>`` and body. Page chrome (nav, header, footer, aside, ads,
+share bars, related links, newsletters, cookie banners, scripts, iframes,
+forms) is left out; the body is sanitised with nh3 to the model's blocks and
+inlines (see :mod:`.html_blocks`).
+
+A date without a UTC offset cannot be placed in time: it is left out with a
+warning naming the field, and the next source for that field is tried.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import Reader, build_article, decode_utf8
+from .html_blocks import (
+    DROP_TAGS,
+    BlockBuilder,
+    class_words,
+    has_class,
+    is_chrome,
+    parse_figure,
+    person_from_text,
+    sanitise,
+    structured_person,
+    text_of,
+)
+from .text import parse_byline, parse_timestamp
+
+if TYPE_CHECKING:
+    from ..model import Article
+
+log = logging.getLogger("exporter")
+
+ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
+                 "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
+                 "BlogPosting", "LiveBlogPosting", "SatiricalArticle", "Report", "TechArticle")
+BODY_CLASSES = frozenset({"article-body", "article__body", "articlebody", "story-body",
+                          "story-content", "entry-content", "post-content", "article-content",
+                          "article-text", "body-text", "bodytext", "c-article-body",
+                          "content__article-body", "post-body", "story-text", "article__content",
+                          "td-post-content", "single-content", "rich-text", "body-copy",
+                          "article-body-text", "story__body", "news-body"})
+STANDFIRST_WORDS = frozenset({"standfirst", "dek", "deck", "summary", "subtitle", "subheadline",
+                              "strapline", "strap", "sapo", "chapo"})
+BYLINE_WORDS = frozenset({"byline", "author", "authors", "contributor", "contributors"})
+_NOT_BYLINE = frozenset({"bio", "about", "avatar", "box", "image", "img", "photo", "more"})
+META_WORDS = frozenset({"meta", "dates", "timestamp", "published", "updated", "date", "time",
+                        "dateline", "kicker", "eyebrow", "overline", "rubric"})
+
+
+class HtmlReader(Reader):
+    name = "html"
+    suffixes = (".html", ".htm")
+    description = "CMS or saved web page (JSON-LD, Open Graph, <article>; chrome removed)"
+    requires = ("lxml", "nh3")
+
+    @classmethod
+    def sniff(cls, data: bytes) -> bool:
+        head = data.lstrip()[:512].lower()
+        return head.startswith((b"<!doctype html", b"<html")) or b"<article" in data[:65536]
+
+    def read(self, data: bytes, origin: str | Path | None = None) -> Article:
+        text = decode_utf8(data, origin)
+        source = str(origin) if origin is not None else "<input>"
+        return build_article(parse_page(text, source), origin)
+
+
+def parse_page(text: str, source: str = "<input>", verbatim: bool = False) -> dict[str, Any]:
+    """An HTML document or fragment -> the canonical JSON form (fields it could find)."""
+    from lxml import etree
+    from lxml import html as lhtml
+
+    if not text.strip():
+        return {}
+    try:
+        doc = lhtml.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return {}
+    meta = _metadata(doc)
+    page = _Page(doc, meta, source, verbatim)
+    return page.article()
+
+
+# --- structured data ---------------------------------------------------------------------
+
+
+def _metadata(doc: Any) -> dict[str, Any]:
+    """JSON-LD article, meta/OG/microdata values, canonical link, <html lang>, <title>."""
+    meta: dict[str, Any] = {"props": {}, "ld": {}}
+    props: dict[str, list[str]] = meta["props"]
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or
+               el.get("http-equiv") or "").strip().lower()
+        value = el.get("content")
+        if key and value is not None and value.strip():
+            props.setdefault(key, []).append(value.strip())
+    for el in doc.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            props.setdefault("canonical", []).append(el.get("href").strip())
+    for el in doc.iter("script"):
+        if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+            raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", el.text.strip())
+            try:
+                found = _ld_article(json.loads(raw, strict=False))
+            except (json.JSONDecodeError, RecursionError):
+                continue
+            if found and not meta["ld"]:
+                meta["ld"] = found
+    root = doc.getroottree().getroot()
+    meta["lang"] = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    meta["dir"] = root.get("dir")
+    title = doc.find(".//title")
+    meta["title"] = text_of(title) if title is not None else None
+    return meta
+
+
+def _ld_article(data: Any, depth: int = 0) -> dict[str, Any] | None:
+    if depth > 6:
+        return None
+    if isinstance(data, list):
+        items = [_ld_article(x, depth + 1) for x in data]
+        found = [x for x in items if x]
+        return next((x for x in found if "NewsArticle" in str(x.get("@type"))), None) or \
+            next(iter(found), None)
+    if not isinstance(data, dict):
+        return None
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if any(k in ARTICLE_TYPES for k in kinds if isinstance(k, str)):
+        return data
+    for key in ("@graph", "mainEntity", "itemListElement"):
+        if key in data:
+            found = _ld_article(data[key], depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _ld_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("alternateName")
+    if isinstance(value, str | int | float) and str(value).strip():
+        return " ".join(str(value).split())
+    return None
+
+
+def _ld_people(value: Any) -> list[dict[str, str]]:
+    people = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item.strip() and not item.startswith(("http://", "https://")):
+            people.append({"name": " ".join(item.split())})
+        elif isinstance(item, dict) and _ld_text(item.get("name")):
+            person = {"name": _ld_text(item["name"])}
+            role = _ld_text(item.get("jobTitle"))
+            org = _ld_text(item.get("worksFor") or item.get("affiliation"))
+            if role:
+                person["role"] = role
+            if org:
+                person["organisation"] = org
+            people.append(person)
+    return people
+
+
+def _ld_image(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, str) and value.strip():
+        return {"src": value.strip()}
+    if not isinstance(value, dict):
+        return None
+    src = _ld_text(value.get("url") or value.get("contentUrl"))
+    if not src:
+        return None
+    image: dict[str, Any] = {"src": src}
+    caption = _ld_text(value.get("caption") or value.get("description"))
+    credit = _ld_text(value.get("creditText") or value.get("copyrightHolder") or value.get("author"))
+    if caption:
+        image["caption"] = caption
+    if credit:
+        image["credit"] = credit
+    return image
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+class _Page:
+    def __init__(self, doc: Any, meta: dict[str, Any], source: str, verbatim: bool) -> None:
+        self.doc, self.meta, self.source, self.verbatim = doc, meta, source, verbatim
+        self.ld: dict[str, Any] = meta["ld"]
+        self.props: dict[str, list[str]] = meta["props"]
+        self.url = self._url()
+        self.consumed: list[Any] = []
+
+    def prop(self, *keys: str) -> str | None:
+        for key in keys:
+            values = self.props.get(key)
+            if values:
+                return values[0]
+        return None
+
+    def _url(self) -> str | None:
+        candidates = [_ld_text(self.ld.get("url")), self.ld.get("mainEntityOfPage"),
+                      self.prop("canonical"), self.prop("og:url")]
+        for value in candidates:
+            if isinstance(value, dict):
+                value = value.get("@id") or value.get("url")
+            if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
+                return value.strip()
+        return None
+
+    # -- structure -------------------------------------------------------------------------
+
+    def article(self) -> dict[str, Any]:
+        found = self.doc.find(".//body")
+        body_el = found if found is not None else self.doc
+        for el in list(body_el.iter()):
+            if not isinstance(el.tag, str) or el.tag in DROP_TAGS:
+                _drop(el)
+        body_root = self._body_root(body_el)
+        h1 = self._h1(body_el, body_root)
+        header_root = _common_ancestor(body_root, h1) if h1 is not None else body_root
+        article_el = next((a for a in [header_root, *header_root.iterancestors()]
+                           if a.tag in ("article", "main") or
+                           (a.get("role") or "") == "main"), None)
+        if article_el is not None and h1 is None:
+            header_root = article_el
+        keep = {body_root, *body_root.iterancestors()}
+        if h1 is not None:
+            keep |= {h1, *h1.iterancestors()}
+        for el in list(header_root.iter()):
+            if el not in keep and isinstance(el.tag, str) and is_chrome(el):
+                _drop(el)
+        out: dict[str, Any] = {}
+        self._header(out, header_root, body_root, h1)
+        for el in self.consumed:
+            _drop(el)
+        for el in list(body_root.iter("footer", "header")):
+            if not any(a.tag in ("blockquote", "figure") for a in el.iterancestors()):
+                _drop(el)
+        builder = BlockBuilder(self.url, self.verbatim, self.source)
+        out["body"] = builder.blocks(sanitise(body_root))
+        if "lead_image" in out:
+            out["lead_image"] = builder.fix_alt(out["lead_image"], "lead_image.alt")
+        self._standfirst_fallback(out)
+        return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+    def _body_root(self, body_el: Any) -> Any:
+        def para_text(el: Any) -> int:
+            return sum(len(text_of(p)) for p in el.iter("p"))
+
+        marked = [el for el in body_el.iter() if isinstance(el.tag, str) and (
+            (el.get("itemprop") or "") == "articleBody" or
+            set((el.get("class") or "").lower().split()) & BODY_CLASSES or
+            (el.get("id") or "").lower() in BODY_CLASSES)]
+        marked = [el for el in marked if not any(a in marked for a in el.iterancestors())]
+        if marked:
+            return max(marked, key=para_text) if len(marked) > 1 and para_text(marked[0]) == 0 \
+                else marked[0]
+        for tag in ("article", "main"):
+            found = [el for el in body_el.iter(tag) if para_text(el) > 0]
+            if found:
+                return max(found, key=para_text)
+        scores: dict[Any, int] = {}
+        for p in body_el.iter("p"):
+            parent = p.getparent()
+            if parent is not None:
+                scores[parent] = scores.get(parent, 0) + len(text_of(p))
+        return max(scores, key=scores.__getitem__) if scores else body_el
+
+    def _h1(self, body_el: Any, body_root: Any) -> Any | None:
+        headings = [h for h in body_el.iter("h1") if text_of(h)]
+        if not headings:
+            return None
+        wanted = _ld_text(self.ld.get("headline")) or self.prop("og:title") or ""
+        for h in headings:
+            if text_of(h) and text_of(h) in wanted:
+                return h
+        scope = next((a for a in body_root.iterancestors() if a.tag in ("article", "main")), None)
+        if scope is not None:
+            inside = [h for h in headings if scope in h.iterancestors()]
+            if inside:
+                return inside[0]
+        return headings[0]
+
+    # -- header fields ---------------------------------------------------------------------
+
+    def _header(self, out: dict[str, Any], root: Any, body_root: Any, h1: Any | None) -> None:
+        ld, v = self.ld, self.verbatim
+        order = {el: i for i, el in enumerate(root.iter())}
+        start = self._first_paragraph(body_root, order)
+
+        def early(el: Any) -> bool:
+            return order.get(el, 0) < start
+
+        page_h1 = text_of(h1, v) if h1 is not None else None
+        if h1 is not None:
+            self.consumed.append(h1)
+        headline = _ld_text(ld.get("headline"))
+        if headline and page_h1 and headline.rstrip("…. ") != headline and \
+                page_h1.startswith(headline.rstrip("…. ")):
+            headline = page_h1  # the JSON-LD headline was truncated
+        if v and page_h1:
+            headline = page_h1
+        out["headline"] = headline or page_h1 or self.prop("og:title", "twitter:title") or \
+            self.meta.get("title")
+        elements = [el for el in root.iter() if isinstance(el.tag, str) and el is not h1
+                    and not any(a is h1 for a in el.iterancestors())]
+        out["standfirst"] = self._first(elements, early, _is_standfirst, v)
+        out["kicker"] = self._first(elements, early, lambda el: bool(
+            class_words(el) & {"kicker", "eyebrow", "overline"}) and len(text_of(el)) <= 80, v)
+        section_el = self._first(elements, early, lambda el: (has_class(
+            el, "section", "section-name", "section-label") and len(text_of(el)) <= 60) or
+            (el.get("itemprop") or "") == "articleSection", v)
+        out["section"] = _ld_text(ld.get("articleSection")) or self.prop("article:section") or \
+            section_el
+        out["dateline"] = self._first(elements, early, lambda el: has_class(el, "dateline") and
+                                      el.getparent() is not None and el.getparent().tag != "p", v)
+        out["bylines"] = _ld_people(ld.get("author")) or self._page_byline(elements, early)
+        if not out["bylines"] and self.prop("author"):
+            out["bylines"] = _people_from_text(self.prop("author") or "")
+        self._dates(out, elements, early)
+        self._lead_image(out, elements, early)
+        self._tail_fields(out, elements)
+        scoped = next((a for a in [root, *root.iterancestors()] if a.get("lang")), None)
+        out["language"] = _language(_ld_text(ld.get("inLanguage")) or self.meta.get("lang") or
+                                    (scoped.get("lang") if scoped is not None else None) or
+                                    self.prop("og:locale", "content-language", "language"))
+        direction = (scoped.get("dir") if scoped is not None else None) or self.meta.get("dir")
+        if direction in ("ltr", "rtl"):
+            from ..model import RTL_LANGUAGES
+
+            primary = (out["language"] or "en").split("-")[0].lower()
+            if direction != ("rtl" if primary in RTL_LANGUAGES else "ltr"):
+                out["direction"] = direction
+        keywords = ld.get("keywords")
+        if isinstance(keywords, str):
+            keywords = [k for k in re.split(r"\s*,\s*", keywords)]
+        if not keywords:
+            keywords = self.props.get("article:tag") or re.split(
+                r"\s*,\s*", self.prop("news_keywords", "keywords") or "")
+        out["tags"] = [" ".join(k.split()) for k in keywords if isinstance(k, str) and k.strip()]
+        out["url"] = self.url
+        out["rights"] = out.get("rights") or _ld_text(ld.get("copyrightNotice")) or \
+            self.prop("copyright", "dcterms.rights", "dc.rights")
+
+    def _first_paragraph(self, body_root: Any, order: dict[Any, int]) -> int:
+        for p in body_root.iter("p"):
+            if not text_of(p) or any(a.tag in ("figure", "header", "blockquote", "footer")
+                                     for a in p.iterancestors()):
+                continue
+            words = class_words(p)
+            for a in p.iterancestors():
+                if a is body_root:
+                    break
+                words |= class_words(a)
+            if words & (STANDFIRST_WORDS | BYLINE_WORDS | META_WORDS):
+                continue
+            return order.get(p, len(order))
+        return len(order)
+
+    def _first(self, elements: list[Any], early: Any, test: Any, verbatim: bool) -> str | None:
+        for el in elements:
+            if early(el) and test(el) and text_of(el):
+                self.consumed.append(el)
+                return text_of(el, verbatim)
+        return None
+
+    def _page_byline(self, elements: list[Any], early: Any) -> list[dict[str, str]]:
+        for el in elements:
+            words = class_words(el)
+            is_byline = (words & BYLINE_WORDS and not words & _NOT_BYLINE) or \
+                "author" in (el.get("rel") or "").split() or el.get("itemprop") == "author"
+            if not is_byline or not text_of(el) or any(a.tag == "figure" for a in el.iterancestors()):
+                continue
+            if not early(el) and any(a.tag in ("p", "blockquote") for a in el.iterancestors()):
+                continue
+            self.consumed.append(el)
+            parts = [n for n in el.iter() if n is not el and isinstance(n.tag, str) and (
+                has_class(n, "byline-person") or n.get("itemprop") == "author")]
+            if el.get("itemprop") == "author":
+                parts = [el]
+            people = [p for p in (structured_person(n, self.verbatim) for n in parts) if p]
+            if not people:
+                names = [n for n in el.iter() if n is not el and isinstance(n.tag, str) and (
+                    "author" in (n.get("rel") or "").split() or has_class(n, "author-name"))]
+                people = [{"name": text_of(n)} for n in names if text_of(n)]
+            return people or _people_from_text(text_of(el))
+        return []
+
+    def _dates(self, out: dict[str, Any], elements: list[Any], early: Any) -> None:
+        times: dict[str, list[tuple[str, str]]] = {"published": [], "updated": []}
+        for el in elements:
+            if el.tag != "time" or not el.get("datetime"):
+                continue
+            parent = el.getparent()
+            words = class_words(el) | (class_words(parent) if parent is not None else set())
+            kind = "updated" if words & {"updated", "modified", "datemodified"} or \
+                (el.get("itemprop") or "") == "dateModified" or \
+                text_of(el).lower().startswith(("updated", "last updated")) else "published"
+            times[kind].append((el.get("datetime"), "<time>"))
+            if early(el) and parent is not None and parent.tag in ("p", "div", "span") and \
+                    len(text_of(parent)) - len(text_of(el)) <= 40:
+                self.consumed.append(parent)
+        ld = self.ld
+        for field, ld_key, props in (
+                ("published", "datePublished", ("article:published_time", "datepublished",
+                                                "dcterms.created", "date")),
+                ("updated", "dateModified", ("article:modified_time", "datemodified",
+                                             "dcterms.modified"))):
+            candidates = [(ld.get(ld_key), "JSON-LD " + ld_key)]
+            candidates += [(self.prop(p), p) for p in props[:2]]
+            candidates += times[field] + [(self.prop(p), p) for p in props[2:]]
+            for value, where in candidates:
+                if not isinstance(value, str) or not value.strip():
+                    continue
+                parsed = parse_timestamp(value)
+                if parsed is None:
+                    log.warning("%s: %s: %s %r has no UTC offset (or is not a date); left out",
+                                self.source, field, where, value)
+                    continue
+                out[field] = parsed.isoformat()
+                break
+        if out.get("updated") and out.get("updated") == out.get("published"):
+            del out["updated"]
+
+    def _lead_image(self, out: dict[str, Any], elements: list[Any], early: Any) -> None:
+        for el in elements:
+            lead_words = class_words(el) & {"lead", "hero", "featured", "main", "top"}
+            if not (el.tag == "figure" or (lead_words and el.find(".//img") is not None)):
+                continue
+            if not early(el) or any(a.tag == "figure" for a in el.iterancestors()):
+                continue
+            image = parse_figure(el, self.url, self.verbatim)
+            if image is not None:
+                self.consumed.append(el)
+                out["lead_image"] = image
+                return
+        meta_image = _ld_image(self.ld.get("image"))
+        og = self.prop("og:image", "twitter:image")
+        if meta_image is None and og:
+            meta_image = {"src": og}
+        if meta_image is not None:
+            alt = self.prop("og:image:alt", "twitter:image:alt")
+            out["lead_image"] = {**meta_image, "alt": alt}
+
+    def _tail_fields(self, out: dict[str, Any], elements: list[Any]) -> None:
+        """Rights line and corrections (exporter's own rendering, and pages like it)."""
+        for el in elements:
+            if has_class(el, "rights") and not out.get("rights") and len(text_of(el)) <= 300 \
+                    and not any(a.tag == "figure" for a in el.iterancestors()):
+                out["rights"] = text_of(el, self.verbatim)
+                self.consumed.append(el)
+            elif has_class(el, "correction"):
+                correction = self._correction(el)
+                if correction:
+                    out.setdefault("corrections", []).append(correction)
+                    self.consumed.append(el)
+            elif has_class(el, "corrections"):
+                self.consumed.append(el)
+
+    def _correction(self, el: Any) -> dict[str, str] | None:
+        time = el.find(".//time")
+        if time is None or not time.get("datetime"):
+            return None
+        value = time.get("datetime").strip()
+        if parse_timestamp(value) is None and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            log.warning("%s: corrections: date %r has no UTC offset; left out", self.source, value)
+            return None
+        sep = next((n for n in el.iter() if has_class(n, "correction-sep")), None)
+        start = sep if sep is not None else time
+        parts = [start.tail or ""]
+        for sib in start.itersiblings():
+            parts += [text_of(sib, True), sib.tail or ""]
+        text = "".join(parts)
+        text = text if self.verbatim else " ".join(text.split()).lstrip(":–— ").strip()
+        return {"date": value, "text": text} if text.strip() else None
+
+    def _standfirst_fallback(self, out: dict[str, Any]) -> None:
+        if out.get("standfirst"):
+            return
+        description = _ld_text(self.ld.get("description")) or self.prop(
+            "og:description", "twitter:description", "description")
+        if not description or description == out.get("headline"):
+            return
+        first = next((b for b in out.get("body", []) if b["type"] == "paragraph"), None)
+        if first is not None:
+            text = first["content"] if isinstance(first["content"], str) else _plain(first["content"])
+            stem = description.rstrip("…. ").rstrip()
+            if text.startswith(stem) or " ".join(text.split()).startswith(stem):
+                return  # an excerpt of the first paragraph, not a standfirst
+        out["standfirst"] = description
+
+
+def _plain(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(_plain(p.get("content", "")) if isinstance(p, dict) else p for p in content)
+
+
+def _is_standfirst(el: Any) -> bool:
+    if el.tag not in ("p", "div", "h2", "span", "section") or len(text_of(el)) > 600:
+        return False
+    return bool(class_words(el) & STANDFIRST_WORDS) or (el.get("itemprop") or "") in (
+        "description", "alternativeHeadline")
+
+
+def _people_from_text(text: str) -> list[dict[str, str]]:
+    text = " ".join(text.split())
+    if not re.match(r"^(?:by|words by|written by)\s", text, re.I):
+        text = "By " + text
+    people = parse_byline(text)
+    if people:
+        return people
+    parts = [person_from_text(p) for p in re.split(r"\s+·\s+|\s+\|\s+", text[3:])]
+    return [p for p in parts if p]
+
+
+def _language(value: str | None) -> str | None:
+    if not value:
+        return None
+    tag = value.strip().replace("_", "-")
+    return tag if re.match(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", tag) else None
+
+
+def _common_ancestor(a: Any, b: Any) -> Any:
+    ancestors_a = [a, *a.iterancestors()]
+    for node in [b, *b.iterancestors()]:
+        if node in ancestors_a:
+            return node
+    return ancestors_a[-1]
+
+
+def _drop(el: Any) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
