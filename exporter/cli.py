@@ -315,6 +315,94 @@ def _finish(ctx: Context, written: list[Path], quiet: bool, skipped: int = 0) ->
         click.echo(f"exporter: {len(written)} file(s) written{fresh}", err=True)
 
 
+# --- feed (logic in exporter/feed.py and exporter/feed_config.py; docs/feeds.md) --------
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Feed file to write (or 'out' in the config).")
+@click.option("--title", help="Feed title.")
+@click.option("--link", metavar="URL", help="Absolute URL of the site the feed belongs to.")
+@click.option("--description", help="Feed description [default: the title].")
+@click.option("--language", metavar="TAG",
+              help="Feed language [default: the articles' language when they share one].")
+@click.option("--base-url", metavar="URL",
+              help="URL the feed's folder is published at (image URLs under media/, self link).")
+@click.option("--self-url", metavar="URL", help="URL of the feed itself [default: BASE_URL/FILE].")
+@click.option("--format", "format", type=click.Choice(["rss", "atom"], case_sensitive=False),
+              help="rss (RSS 2.0) or atom (Atom 1.0) [default: rss].")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N articles.")
+@click.option("--now", metavar="TIME",
+              help="The clock, ISO 8601 with offset [default: the system clock].")
+@click.option("--every", metavar="PERIOD",
+              help="Keep running, rebuilding every PERIOD (30s, 10m, 1h) and when an embargo lifts.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="How long to wait for another run's lock [default: 10]; then exit 75.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file [default: ./exporter.toml, else [tool.exporter] in ./pyproject.toml].")
+@click.option("--style", type=click.Path(exists=True, file_okay=False),
+              help="Style folder overriding the house style.")
+@click.option("--allow-root", "allow_roots", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Also allow images from this folder (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_obj
+def feed(ctx: Context, inputs: tuple[str, ...], config_path: Path | None, quiet: bool,
+         **flags: object) -> None:
+    """Build one RSS 2.0 (or Atom) feed from many articles, newest first.
+
+    Articles dated in the future or under embargo are held back until their
+    time; articles without a publication date are left out with a warning.
+    A run with nothing new leaves the file untouched. Settings can live in
+    exporter.toml or pyproject.toml so a cron line stays short.
+
+    Exit status: 0 written, 1 some articles failed (the feed was still
+    written), 2 usage error, 75 another run holds the lock.
+    """
+    _setup_logging(quiet)
+    from .feed_config import run_feed
+
+    try:
+        code = run_feed(inputs, flags, config_path,
+                        None if quiet else (lambda line: click.echo(line, err=True)), ctx.fail)
+    except UsageError as exc:
+        _usage_exit(str(exc))
+        return
+    sys.exit(code)
+
+
+# --- verify (logic in exporter/verify/; docs/verify.md) ---------------------------------
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--out", "out_dir", default="dist", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of the outputs.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FMT[,FMT]",
+              help="Formats to check [default: pdf,docx,epub,rss].")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--base-url", metavar="URL",
+              help="The --base-url the RSS was exported with (then Media RSS is required).")
+@click.option("--no-epubcheck", is_flag=True, help="Skip EPUBCheck (reported as not run).")
+@click.option("--strict", is_flag=True, help="Also exit 1 when a validator could not run.")
+def verify(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], as_json: bool,
+           base_url: str | None, no_epubcheck: bool, strict: bool) -> None:
+    """Read the outputs of articles back and check every format shows the same article.
+
+    Prints a table field x format (a check mark, or a cross and the reason) and
+    a summary line; exit 0 when every check holds, 1 otherwise.
+    """
+    _setup_logging(True)
+    from .registry import get_registry
+    from .verify.report import run_verify
+
+    files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
+    if not files:
+        _usage_exit("no input files found in " + ", ".join(inputs))
+    sys.exit(run_verify(files, out_dir, formats or None, as_json=as_json,
+                        epubcheck=not no_epubcheck, base_url=base_url, strict=strict))
+
+
 # --- parse, formats, schema -----------------------------------------------------------
 
 

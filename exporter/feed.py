@@ -1,0 +1,400 @@
+"""Many articles -> one feed: selection, ordering, embargo, limits, locking, scheduling.
+
+Rules (issue 6, docs/feeds.md):
+
+- items newest first by ``published`` (ties by id), at most ``limit``;
+- an article whose ``published`` is after the clock, or whose ``embargo``
+  has not passed, is withheld; it appears on the first run after that time;
+- an article without ``published`` is left out with a warning naming it;
+- ``lastBuildDate`` / ``updated`` is the newest item date (published,
+  updated, embargo lifted), never the wall clock: a run with nothing changed
+  produces identical bytes and leaves the file (and its mtime) alone;
+- the feed is written atomically, under a lock file ``<out>.lock``;
+- one bad article is reported and skipped, the rest still make the feed.
+
+Selection happens on the loaded models before anything is rendered, so a
+10,000-article folder with ``limit=50`` renders 50 items. A
+:class:`FeedBuilder` kept alive (``--every``) also reuses what it loaded and
+rendered for files that did not change, and forgets everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ExporterError, UsageError
+
+if TYPE_CHECKING:
+    from .model import Article
+    from .writers import WriteOptions
+    from .writers.rss import Companion, FeedItem
+
+log = logging.getLogger("exporter")
+
+#: exit status when another run holds the lock (sysexits EX_TEMPFAIL: try again later)
+EXIT_LOCKED = 75
+DEFAULT_LOCK_TIMEOUT = 10.0
+FORMATS = ("rss", "atom")
+
+
+class FeedLockedError(ExporterError):
+    """Another run holds the feed's lock file."""
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """What the feed says about itself, and how it is built."""
+
+    title: str
+    link: str
+    description: str | None = None
+    language: str | None = None
+    base_url: str | None = None
+    fmt: str = "rss"
+    limit: int | None = None
+    #: where the feed is published; default ``<base_url><out name>``
+    self_url: str | None = None
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+
+    def __post_init__(self) -> None:
+        from .writers.rss import base_url_of, is_absolute_http
+
+        if not (self.title or "").strip():
+            raise UsageError("the feed needs a title (--title or 'title' in the config)")
+        if not is_absolute_http(self.link):
+            raise UsageError("the feed needs --link, the absolute http(s) URL of the site "
+                             f"(got {self.link!r})")
+        if self.fmt not in FORMATS:
+            raise UsageError(f"unknown feed format {self.fmt!r}; known: {', '.join(FORMATS)}")
+        if self.limit is not None and self.limit < 1:
+            raise UsageError(f"--limit must be at least 1 (got {self.limit})")
+        if self.self_url is not None and not is_absolute_http(self.self_url):
+            raise UsageError(f"self_url {self.self_url!r} is not an absolute http(s) URL")
+        base_url_of(self.base_url)  # refuses a relative base URL
+
+
+@dataclass
+class FeedResult:
+    """What one build did."""
+
+    path: Path
+    fmt: str
+    #: False when the bytes equal the existing file, which was left untouched
+    changed: bool = False
+    #: ids of the articles in the feed, in feed order
+    items: list[str] = field(default_factory=list)
+    #: (article, time it may appear) for articles held back by the clock or an embargo
+    withheld: list[tuple[str, datetime]] = field(default_factory=list)
+    #: articles left out because they have no ``published`` date
+    undated: list[str] = field(default_factory=list)
+    #: one line per article that could not be read or rendered
+    failures: list[str] = field(default_factory=list)
+    #: ``lastBuildDate`` / ``updated`` written
+    updated: datetime | None = None
+
+    @property
+    def next_release(self) -> datetime | None:
+        """When the next withheld article may appear (the ``--every`` loop wakes then)."""
+        return min((when for _, when in self.withheld), default=None)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+@dataclass
+class _Entry:
+    article: Article
+    name: str  # how messages name it: its file, else its id
+    key: tuple[Any, ...] | None  # cache key; None: not cacheable (an Article passed in)
+
+
+def _stat_key(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _release_time(article: Article) -> datetime:
+    published = article.published
+    assert published is not None
+    embargo = article.embargo
+    return max(published, embargo) if embargo is not None else published
+
+
+class FeedBuilder:
+    """Builds one feed file again and again; keeps only what the last build used."""
+
+    def __init__(self, settings: FeedSettings, options: WriteOptions | None = None) -> None:
+        from dataclasses import replace
+
+        from .writers import WriteOptions
+
+        self.settings = settings
+        base = options or WriteOptions()
+        self.options = replace(base, base_url=settings.base_url, title=settings.title)
+        self._articles: dict[Path, tuple[tuple[int, int, int], Article]] = {}
+        self._items: dict[tuple[Any, ...], tuple[FeedItem, list[Companion]]] = {}
+
+    # -- inputs ---------------------------------------------------------------------
+
+    def _gather(self, sources: Iterable[Article | str | Path], result: FeedResult) -> list[_Entry]:
+        from .api import load
+        from .model import Article
+
+        entries: list[_Entry] = []
+        seen: dict[Path, tuple[tuple[int, int, int], Article]] = {}
+        for source in sources:
+            if isinstance(source, Article):
+                entries.append(_Entry(source, str(source.origin or source.id), None))
+                continue
+            for path in expand_inputs([source]):
+                try:
+                    key = _stat_key(path)
+                    cached = self._articles.get(path)
+                    article = cached[1] if cached and cached[0] == key else load(path)
+                except ExporterError as exc:
+                    self._fail(result, exc.with_source(path))
+                    continue
+                except Exception as exc:  # a reader bug: name the file, keep going
+                    self._fail(result, f"{path}: {type(exc).__name__}: {exc}")
+                    continue
+                seen[path] = (key, article)
+                entries.append(_Entry(article, str(path), (str(path), key)))
+        self._articles = seen  # forget files that are gone or changed
+        return entries
+
+    @staticmethod
+    def _fail(result: FeedResult, exc: ExporterError | str) -> None:
+        result.failures.append(str(exc))
+
+    def _select(self, entries: list[_Entry], now: datetime, result: FeedResult) -> list[_Entry]:
+        """Drop duplicates, undated, future and embargoed articles; newest first."""
+        by_id: dict[str, str] = {}
+        by_url: dict[str, str] = {}
+        eligible: list[_Entry] = []
+        for entry in entries:
+            article = entry.article
+            other = by_id.get(article.id) or (by_url.get(article.url) if article.url else None)
+            if other is not None:
+                self._fail(result, f"{entry.name}: id/url: same article as {other} "
+                                   "(ids and urls must be unique in a feed); left out")
+                continue
+            by_id[article.id] = entry.name
+            if article.url:
+                by_url[article.url] = entry.name
+            if article.published is None:
+                log.warning("%s: published: no publication date; left out of the feed",
+                            entry.name)
+                result.undated.append(entry.name)
+                continue
+            release = _release_time(article)
+            if release > now:
+                result.withheld.append((entry.name, release))
+                continue
+            eligible.append(entry)
+        eligible.sort(key=lambda e: e.article.id)
+        eligible.sort(key=lambda e: e.article.published, reverse=True)  # type: ignore[arg-type,return-value]
+        return eligible
+
+    # -- rendering --------------------------------------------------------------------
+
+    def _image_key(self, article: Article) -> tuple[Any, ...]:
+        """Stats of the local pictures, so a replaced image is re-read."""
+        if not self.settings.base_url:
+            return ()
+        from .resources import ResourceGate, image_fields
+
+        stats: list[Any] = []
+        for _, image in image_fields(article):
+            if ResourceGate.scheme(image.src) in ("", "file"):
+                try:
+                    stats.append(_stat_key(article.base_dir / image.src.split("?")[0]))
+                except OSError:
+                    stats.append(None)
+        return tuple(stats)
+
+    def _item(self, entry: _Entry, used: dict[tuple[Any, ...], Any]
+              ) -> tuple[FeedItem, list[Companion]]:
+        from .writers.rss import make_item, plan_media
+
+        key = None
+        if entry.key is not None:
+            key = (*entry.key, self._image_key(entry.article))
+            cached = self._items.get(key)
+            if cached is not None:
+                used[key] = cached
+                return cached
+        plan = plan_media(entry.article, self.options)
+        made = (make_item(entry.article, self.options, plan), plan.companions)
+        if key is not None:
+            used[key] = made
+        return made
+
+    def _channel(self, out: Path, items: Sequence[FeedItem], articles: Sequence[Article],
+                 now: datetime) -> Any:
+        from .writers.rss import Channel, base_url_of, to_uri
+
+        s = self.settings
+        base = base_url_of(s.base_url)
+        self_url = s.self_url or (f"{base}{to_uri(out.name)}" if base else None)
+        stamps = [d for a in articles for d in (a.published, a.updated, a.embargo)
+                  if d is not None and d <= now]
+        languages = {a.language for a in articles}
+        language = s.language or (languages.pop() if len(languages) == 1 else None)
+        return Channel(title=s.title, link=to_uri(s.link), description=s.description or s.title,
+                       language=language, self_url=to_uri(self_url) if self_url else None,
+                       updated=max(stamps, default=None), author=s.title)
+
+    # -- one build --------------------------------------------------------------------
+
+    def build(self, sources: Iterable[Article | str | Path], out: str | Path,
+              now: datetime | None = None) -> FeedResult:
+        """Build the feed at ``out`` from files, folders or Article objects.
+
+        ``now`` is the clock deciding what is published (default: the
+        system clock); it is never written into the feed. Raises
+        :class:`FeedLockedError` when another run holds the lock longer
+        than ``lock_timeout``; per-article problems go to ``failures``.
+        """
+        from filelock import FileLock, Timeout
+
+        now = now or datetime.now(UTC)
+        if now.tzinfo is None:
+            raise UsageError("the clock (--now) needs a UTC offset, e.g. 2026-03-02T18:30:00+00:00")
+        out = Path(out)
+        result = FeedResult(out, self.settings.fmt)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(out.with_name(out.name + ".lock"), timeout=self.settings.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise FeedLockedError(f"another run holds the lock {lock.lock_file} "
+                                  f"(waited {self.settings.lock_timeout:g} s); try again later",
+                                  source=out) from None
+        try:
+            self._build_locked(list(sources), out, now, result)
+        finally:
+            lock.release()
+        return result
+
+    def _build_locked(self, sources: list[Any], out: Path, now: datetime,
+                      result: FeedResult) -> None:
+        from .output import atomic_write
+        from .writers.rss import render_feed
+
+        entries = self._select(self._gather(sources, result), now, result)
+        used: dict[tuple[Any, ...], Any] = {}
+        items: list[FeedItem] = []
+        chosen: list[Article] = []
+        companions: list[Companion] = []
+        limit = self.settings.limit or len(entries)
+        for entry in entries:  # render only what the feed shows; a failure lets the next in
+            if len(items) >= limit:
+                break
+            try:
+                item, files = self._item(entry, used)
+            except ExporterError as exc:
+                self._fail(result, exc.with_source(entry.name))
+                continue
+            except Exception as exc:  # a rendering bug: report it, keep the feed going
+                self._fail(result, f"{entry.name}: {type(exc).__name__}: {exc}")
+                continue
+            items.append(item)
+            chosen.append(entry.article)
+            companions += files
+            result.items.append(entry.article.id)
+        self._items = used  # forget renders the feed no longer shows
+        channel = self._channel(out, items, chosen, now)
+        data = render_feed(channel, items, self.settings.fmt)
+        result.updated = channel.updated
+        for companion in companions:  # pictures first, so the feed never points at nothing
+            target = out.parent / companion.relpath
+            if not target.is_file():  # names carry a content hash: present means identical
+                with atomic_write(target, skip_if_same=True) as stream:
+                    stream.write(companion.read())
+        try:
+            result.changed = out.read_bytes() != data
+        except FileNotFoundError:
+            result.changed = True
+        if result.changed:
+            with atomic_write(out) as stream:
+                stream.write(data)
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders walked (sorted, hidden entries skipped) for readable files."""
+    from .registry import get_registry
+
+    suffixes = get_registry().input_suffixes()
+    found: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            rel = child.relative_to(path)
+            if child.suffix.lower() in suffixes and child.is_file() \
+                    and not any(part.startswith(".") for part in rel.parts):
+                found.append(child)
+    return found
+
+
+def build_feed(articles_or_paths: Iterable[Article | str | Path], out: str | Path, *,
+               title: str, link: str, description: str | None = None,
+               language: str | None = None, base_url: str | None = None, fmt: str = "rss",
+               limit: int | None = None, now: datetime | None = None,
+               self_url: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+               options: WriteOptions | None = None) -> FeedResult:
+    """Build one RSS 2.0 or Atom 1.0 feed from articles (objects, files or folders).
+
+    See the module docstring for the rules. Returns a :class:`FeedResult`;
+    raises :class:`UsageError` for bad settings and :class:`FeedLockedError`
+    when another run holds ``<out>.lock`` for more than ``lock_timeout`` s.
+    """
+    settings = FeedSettings(title=title, link=link, description=description, language=language,
+                            base_url=base_url, fmt=fmt, limit=limit, self_url=self_url,
+                            lock_timeout=lock_timeout)
+    return FeedBuilder(settings, options).build(articles_or_paths, out, now)
+
+
+def run_every(builder: FeedBuilder, sources: Sequence[str | Path], out: Path, period: float,
+              report: Any, sleep: Any = time.sleep) -> None:
+    """Rebuild every ``period`` seconds, and as soon as a withheld article may appear.
+
+    ``report(result_or_error)`` is called after each run. Returns only by an
+    exception: KeyboardInterrupt (Ctrl-C; SIGTERM is turned into one) stops
+    it between or during runs without leaving a partial file.
+    """
+    import signal
+
+    def _terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        while True:
+            started = time.monotonic()
+            next_release = None
+            try:
+                result = builder.build(sources, out)
+                next_release = result.next_release
+                report(result)
+            except ExporterError as exc:  # lock held, unreadable folder...: try next time
+                report(exc)
+            wait = period - (time.monotonic() - started)
+            if next_release is not None:
+                wait = min(wait, (next_release - datetime.now(UTC)).total_seconds() + 0.05)
+            sleep(max(wait, 0.05))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+__all__ = ["EXIT_LOCKED", "FeedBuilder", "FeedLockedError", "FeedResult", "FeedSettings",
+           "build_feed", "expand_inputs", "run_every"]
