@@ -59,6 +59,7 @@ _LAZY = {
     "Writer": ("exporter.writers", "Writer"),
     "Reader": ("exporter.readers", "Reader"),
     "build_feed": ("exporter.feed", "build_feed"),
+    "verify": ("exporter.verify", "verify"),
 }
 
 if TYPE_CHECKING:

@@ -1,0 +1,349 @@
+"""Read a PDF back: poppler's ``pdftotext`` for the text, pypdf for the rest.
+
+Text comes from ``pdftotext`` (poppler-utils), which extracts WeasyPrint's
+PDFs faithfully; it is run twice, in content-stream order (``-raw``, which
+keeps hyphens at line ends) and in reading order (the default, which puts
+right-to-left lines in logical order), and a field passes when either
+extraction shows it. Without ``pdftotext``, pypdf's extractor is used.
+pypdf reads the document information (Title, Author, Subject, Keywords),
+the catalog (``/Lang``, ``/StructTreeRoot``, ``/MarkInfo``), the structure
+tree (``/Figure`` elements and their ``/Alt``) and every font's descriptor.
+
+Right-to-left text: extractors split Arabic combining marks from their
+letters, insert or drop spaces inside words, reverse lam-alef ligatures and
+reorder numbers and Latin runs inside a line (see ``docs/verify.md``). A
+needle that contains right-to-left letters therefore also matches on a
+skeleton (:func:`rtl_skeleton`), and failing that when each of its words is
+present; the note on the check says so.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import expected as E
+from .compare import norm, pdf_contains, pdf_text, pdf_words, quoted, word_coverage
+from .result import Cell, Check, failed_all, run_fields
+
+if TYPE_CHECKING:
+    from ..model import Article
+
+#: share of the body's words the PDF text must contain (line breaking, hyphenation)
+BODY_WORDS_REQUIRED = 0.97
+
+_LAM_ALEF_RE = re.compile("\u0644([\u0627\u0623\u0625\u0622\u0649])")
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
+    """Text reduced to what survives right-to-left extraction in the same order.
+
+    Compatibility forms folded (NFKC: Arabic presentation forms to letters),
+    combining marks, tatweel, bidi marks and all white space removed, and the
+    letters of lam-alef / lam-yeh ligatures put in one order.
+    """
+    text = unicodedata.normalize("NFKC", norm(text))
+    out = []
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat.startswith("M") or c.isspace() or c == "\u0640":
+            continue
+        if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
+            continue
+        out.append(c)
+    return _LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out))
+
+
+class PdfText:
+    """The extracted text(s) of one PDF, with the matching rules of ``compare``."""
+
+    def __init__(self, raws: list[str], tool: str) -> None:
+        self.tool = tool
+        self.texts = [pdf_text(r) for r in raws]
+        self._skeletons: list[str] | None = None
+        self._skeleton_words: list[set[str]] | None = None
+
+    @property
+    def skeletons(self) -> list[str]:
+        if self._skeletons is None:
+            self._skeletons = [rtl_skeleton(t.replace("\x00", "")) for t in self.texts]
+        return self._skeletons
+
+    @property
+    def skeleton_text(self) -> list[str]:
+        return [rtl_skeleton(t.replace("\x00", ""), keep_punctuation=False)
+                for t in self.texts]
+
+    def find(self, needle: str) -> tuple[bool, str]:
+        """Whether ``needle`` shows, and a note when only a right-to-left fallback matched."""
+        if any(pdf_contains(t, needle) for t in self.texts):
+            return True, ""
+        if not has_rtl(needle):
+            return False, ""
+        skeleton = rtl_skeleton(needle)
+        if skeleton and any(skeleton in s for s in self.skeletons):
+            return True, "right-to-left text compared without marks and spaces"
+        bare = [rtl_skeleton(w, keep_punctuation=False) for w in norm(needle).split()]
+        bare = [w for w in bare if w]
+        haystacks = self.skeleton_text
+        if bare and any(all(w in h for w in bare) for h in haystacks):
+            return True, "right-to-left text: every word found, order not comparable"
+        return False, ""
+
+    def words(self) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for t in self.texts:
+            found |= pdf_words(t)
+        return found
+
+
+def extract_text(path: Path) -> PdfText:
+    """The text of ``path`` by pdftotext (both orders), or pypdf when poppler is missing."""
+    exe = shutil.which("pdftotext")
+    if exe is not None:
+        raws = []
+        for mode in (["-raw"], []):
+            done = subprocess.run([exe, *mode, "-enc", "UTF-8", str(path), "-"],
+                                  capture_output=True, timeout=120, check=False)
+            if done.returncode != 0:
+                message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise ValueError(f"pdftotext failed: {message[-1] if message else done.returncode}")
+            raws.append(done.stdout.decode("utf-8", "replace"))
+        return PdfText(raws, "pdftotext")
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    return PdfText(["\n".join(page.extract_text() or "" for page in reader.pages)], "pypdf")
+
+
+# --- pypdf: metadata, tags, fonts ------------------------------------------------------
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if hasattr(obj, "get_object") else obj
+
+
+def struct_elements(root: Any) -> list[dict[str, Any]]:
+    """Every structure element under ``/StructTreeRoot`` (``/S``, ``/Alt``), in order."""
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    stack = [_resolve(root.get("/K"))] if root is not None else []
+    while stack:
+        node = _resolve(stack.pop())
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+            continue
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if "/S" in node:
+            out.append({"S": str(node["/S"]), "Alt": node.get("/Alt"),
+                        "Lang": node.get("/Lang")})
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(_resolve(kids))
+    return out
+
+
+def unembedded_fonts(reader: Any) -> tuple[int, list[str]]:
+    """How many fonts the pages use, and the names of those not embedded."""
+    fonts: dict[int, Any] = {}
+    seen_res: set[int] = set()
+
+    def visit_resources(res: Any) -> None:
+        res = _resolve(res)
+        if not isinstance(res, dict) or id(res) in seen_res:
+            return
+        seen_res.add(id(res))
+        for font in (_resolve(res.get("/Font")) or {}).values():
+            font = _resolve(font)
+            fonts[id(font)] = font
+        for xobj in (_resolve(res.get("/XObject")) or {}).values():
+            xobj = _resolve(xobj)
+            if isinstance(xobj, dict) and "/Resources" in xobj:
+                visit_resources(xobj["/Resources"])
+
+    for page in reader.pages:
+        visit_resources(page.get("/Resources"))
+    missing = []
+    for font in fonts.values():
+        subtype = font.get("/Subtype")
+        if subtype == "/Type3":
+            continue  # glyphs are drawn by the PDF itself
+        target = font
+        if subtype == "/Type0":
+            target = _resolve(_resolve(font.get("/DescendantFonts"))[0])
+        desc = _resolve(target.get("/FontDescriptor"))
+        if not isinstance(desc, dict) or not any(k in desc for k in
+                                                 ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.append(str(font.get("/BaseFont", "?")).lstrip("/"))
+    return len(fonts), missing
+
+
+def count_images(reader: Any) -> int:
+    n = 0
+    for page in reader.pages:
+        xobjs = _resolve(_resolve(page.get("/Resources") or {}).get("/XObject")) or {}
+        n += sum(1 for x in xobjs.values() if _resolve(x).get("/Subtype") == "/Image")
+    return n
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+def check(article: Article, path: Path) -> list[Check]:
+    na = E.not_applicable(article)
+    if not path.is_file():
+        return failed_all("pdf", "missing file", na)
+    try:
+        import pypdf
+
+        reader = pypdf.PdfReader(str(path))
+        info = reader.metadata or {}
+        catalog = reader.trailer["/Root"]
+        text = extract_text(path)
+    except Exception as exc:
+        return failed_all("pdf", f"unreadable: {type(exc).__name__}: {exc}", na)
+
+    def meta(key: str) -> str:
+        value = info.get(key)
+        return str(value) if value is not None else ""
+
+    def show(cell: Cell, needle: str, what: str) -> bool:
+        found, note = text.find(needle)
+        if found and note:
+            cell.note(note)
+        return cell.expect(found, f"{what} {quoted(needle)} not in the text")
+
+    struct_root = _resolve(catalog.get("/StructTreeRoot"))
+    elements = struct_elements(struct_root) if struct_root is not None else []
+    figures_alt = [e["Alt"] for e in elements if e["S"] == "/Figure"]
+
+    def headline(cell: Cell) -> None:
+        show(cell, article.headline, "headline")
+        title = meta("/Title")
+        cell.expect(norm(title) == norm(article.headline),
+                    f"/Title is {quoted(title)}" if title else "no /Title metadata")
+
+    def standfirst(cell: Cell) -> None:
+        show(cell, article.standfirst or "", "standfirst")
+        subject = meta("/Subject")
+        cell.expect(norm(subject) == norm(article.standfirst),
+                    f"/Subject is {quoted(subject)}" if subject else "no /Subject metadata")
+
+    def bylines(cell: Cell) -> None:
+        show(cell, E.byline(article), "byline")
+        author = meta("/Author")
+        if not author:
+            cell.fail("no /Author metadata")
+        for person in article.bylines:
+            cell.expect(norm(person.name) in norm(author),
+                        f"/Author {quoted(author)} lacks {quoted(person.name)}")
+
+    def lead_image(cell: Cell) -> None:
+        image = article.lead_image
+        assert image is not None
+        cell.expect(count_images(reader) > 0, "no image in the PDF")
+        if struct_root is None:
+            cell.fail("no structure tree, so no /Alt")
+            return
+        if not figures_alt:
+            cell.fail("no /Figure element in the structure tree")
+            return
+        cell.expect(norm(str(figures_alt[0] or "")) == norm(image.alt),
+                    f"first /Figure /Alt is {quoted(str(figures_alt[0] or ''))}, "
+                    f"expected {quoted(image.alt)}")
+
+    def captions(cell: Cell) -> None:
+        for fig in E.captioned(article):
+            show(cell, fig.caption, f"{fig.where} caption")
+
+    def quotes(cell: Cell) -> None:
+        for q in E.quotes(article):
+            if q.attribution:
+                show(cell, q.attribution, f"{q.where} attribution")
+
+    def body(cell: Cell) -> None:
+        items = E.body_items(article)
+        wanted = [w for it in items for w in norm(it.text).split()]
+        rtl = any(has_rtl(w) for w in wanted)
+        if rtl:
+            skeleton_haystacks = text.skeleton_text
+            plain = text.words()
+            matched, missing = 0, []
+            for w in wanted:
+                s = rtl_skeleton(w, keep_punctuation=False)
+                if plain.get(w) or (s and any(s in h for h in skeleton_haystacks)) or not s:
+                    matched += 1
+                else:
+                    missing.append(w)
+            total = len(wanted)
+        else:
+            matched, total, missing = word_coverage(wanted, text.words())
+        if total:
+            share = matched / total
+            cell.expect(share >= BODY_WORDS_REQUIRED,
+                        f"{share:.1%} of body words found (needs {BODY_WORDS_REQUIRED:.0%}); "
+                        f"missing e.g. {', '.join(repr(w) for w in missing[:5])}")
+            if share < 1:
+                cell.note(f"{share:.1%} of body words")
+        # body figures: alt text in the structure tree (the lead image is the first figure)
+        body_figs = [f for f in E.figures(article) if f.where != "lead_image"]
+        if body_figs:
+            alts = [norm(str(a or "")) for a in figures_alt]
+            for fig in body_figs:
+                cell.expect(norm(fig.image.alt) in alts,
+                            f"{fig.where}: no /Figure with /Alt {quoted(fig.image.alt)}")
+        if rtl:
+            cell.note("right-to-left words compared without marks, spaces and punctuation")
+
+    def corrections(cell: Cell) -> None:
+        for i, c in enumerate(article.corrections):
+            show(cell, c.text, f"corrections[{i}]")
+
+    def tags(cell: Cell) -> None:
+        keywords = norm(meta("/Keywords"))
+        if not keywords:
+            cell.fail("no /Keywords metadata")
+            return
+        for tag in E.tags(article):
+            cell.expect(norm(tag) in keywords, f"/Keywords lacks {quoted(tag)}")
+
+    def language(cell: Cell) -> None:
+        lang = str(catalog.get("/Lang") or "")
+        cell.expect(lang.lower() == article.language.lower(),
+                    f"/Lang is {lang!r}, expected {article.language!r}" if lang else "no /Lang")
+
+    def validator(cell: Cell) -> None:
+        if struct_root is None:
+            cell.fail("not tagged: no /StructTreeRoot")
+        elif not elements:
+            cell.fail("empty structure tree")
+        mark = _resolve(catalog.get("/MarkInfo")) or {}
+        cell.expect(bool(mark.get("/Marked")), "/MarkInfo /Marked is not true")
+        cell.expect(bool(catalog.get("/Lang")), "no /Lang")
+        n_fonts, missing = unembedded_fonts(reader)
+        cell.expect(not missing, f"fonts not embedded: {', '.join(missing[:4])}")
+        if len(article.images()) and not figures_alt:
+            cell.fail("images without /Figure structure elements")
+        cell.note(f"tagged, {n_fonts} fonts embedded, text by {text.tool}")
+
+    checks = {
+        "headline": headline, "standfirst": standfirst, "bylines": bylines,
+        "lead image": lead_image, "caption + credit": captions, "quote attribution": quotes,
+        "body": body, "corrections": corrections, "tags": tags, "language": language,
+        "validator": validator,
+    }
+    return run_fields("pdf", checks, na)
+
+
+__all__ = ["BODY_WORDS_REQUIRED", "check", "extract_text", "rtl_skeleton"]
