@@ -1,0 +1,391 @@
+"""DOCX: a Word document an editor would accept.
+
+The article is written into a copy of the reference document
+(``reference.docx`` from the style folder, like pandoc's ``--reference-doc``)
+using only named styles -- Title, Standfirst, Byline, Heading 2-4, Quote,
+Caption... (listed in ``exporter/docx_styles.py``), so restyling the document
+means editing styles, never hunting direct formatting. Wording comes from
+``exporter/rendering.py`` so the DOCX reads exactly like the HTML formats.
+Links are real ``w:hyperlink`` elements, pictures carry their alt text in
+``wp:docPr/@descr`` and are followed by a real Word caption (a ``SEQ Figure``
+field), RTL articles get ``w:bidi``/``w:rtl`` and complex-script formatting.
+The same input gives the same bytes.
+
+python-docx is imported only when a document is written.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from .. import docx_package
+from ..errors import RenderError, ResourceError
+from ..rendering import (
+    attribution_text,
+    byline_text,
+    caption_text,
+    format_date,
+    labels,
+    safe_href,
+    sorted_corrections,
+)
+from ..reproducible import build_time, normalise_zip
+from ..resources import load_article_images
+from . import WriteOptions, Writer
+
+if TYPE_CHECKING:
+    from ..model import Article, Image, Inline
+    from ..resources import ImageInfo
+
+log = logging.getLogger("exporter")
+
+#: formats Word and python-docx embed as they are; the rest become PNG
+EMBEDDABLE = frozenset({"JPEG", "PNG"})
+#: a picture may take at most this share of the text height (portrait photos)
+MAX_HEIGHT_SHARE = 0.6
+#: default regions for bare language tags (Word proofing wants a locale)
+_REGIONS = {"en": "en-US", "ar": "ar-SA", "he": "he-IL", "fa": "fa-IR", "ur": "ur-PK",
+            "fr": "fr-FR", "de": "de-DE", "es": "es-ES", "it": "it-IT", "pt": "pt-PT",
+            "nl": "nl-NL", "ru": "ru-RU", "uk": "uk-UA", "pl": "pl-PL", "tr": "tr-TR",
+            "sv": "sv-SE", "da": "da-DK", "nb": "nb-NO", "fi": "fi-FI", "el": "el-GR",
+            "cs": "cs-CZ", "hu": "hu-HU", "ro": "ro-RO", "ja": "ja-JP", "zh": "zh-CN",
+            "ko": "ko-KR"}
+_SECTPR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type",
+                 "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols",
+                 "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
+                 "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+_EMU_PER_TWIP = 635
+
+
+def word_language(tag: str) -> str:
+    """The locale Word expects for a BCP 47 tag: ``ar`` -> ``ar-SA``, ``en-GB`` unchanged."""
+    return tag if "-" in tag else _REGIONS.get(tag.lower(), tag)
+
+
+class DocxWriter(Writer):
+    name = "docx"
+    suffix = ".docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    description = "Word document with named styles (restyle with your own reference.docx)"
+    requires = ("docx",)
+
+    def __init__(self) -> None:
+        #: reference document bytes by path, with the (mtime, size) they were read at
+        self._references: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+    def _reference(self, options: WriteOptions) -> tuple[Path, bytes]:
+        path = options.style.find("reference.docx")
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._references.get(path)
+        if cached is None or cached[0] != key:
+            cached = (key, docx_package.stored(path.read_bytes()))
+            self._references[path] = cached
+        return path, cached[1]
+
+    def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
+        (article,) = articles
+        images = load_article_images(article, options.gate(article))
+        from docx import Document
+
+        path, data = self._reference(options)
+        try:
+            document = Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several kinds for a bad package
+            raise RenderError(f"the reference document {path} cannot be used: "
+                              f"{exc or type(exc).__name__}", source=article.origin) from None
+        _Builder(document, article, images, options).build()
+        raw, media = docx_package.save(document)
+        when = build_time(article.published, article.updated)
+        # pictures are compressed already: stored, they cost no second deflate
+        stream.write(normalise_zip(raw, when, first=("[Content_Types].xml",), stored=media))
+
+
+class _Builder:
+    """Writes one article into one python-docx ``Document``."""
+
+    def __init__(self, document: Any, article: Article, images: dict[str, ImageInfo],
+                 options: WriteOptions) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml.ns import qn
+
+        from .. import docx_xml
+        from ..docx_styles import ensure_styles, set_language
+
+        self.doc, self.a, self.images, self.options = document, article, images, options
+        self.qn, self.x, self.rt_link = qn, docx_xml, RELATIONSHIP_TYPE.HYPERLINK
+        self.rtl = article.dir == "rtl"
+        self.lang = word_language(article.language)
+        self.words = labels(article.language)
+        self.clean = docx_xml.Cleaner()
+        self.ids = ensure_styles(document)
+        set_language(document, self.lang, self.rtl)
+        self.base = docx_xml.RunFormat(rtl=self.rtl, bidi_lang=self.lang if self.rtl else None)
+        self.part = document.part
+        self.body = document.element.body
+        self.figures = 0
+        self._list_bases: dict[bool, str] = {}
+
+    # -- the document -----------------------------------------------------------------
+
+    def build(self) -> None:
+        qn, a = self.qn, self.a
+        self.box = self.text_box()
+        sect_pr = self.body.find(qn("w:sectPr"))
+        for child in list(self.body):
+            self.body.remove(child)
+        self.header()
+        if a.lead_image is not None:
+            self.figure(a.lead_image, "lead_image")
+        if a.dateline:
+            self.clean.field = "dateline"
+            self.para("Dateline", a.dateline)
+        for index, block in enumerate(a.body):
+            self.block(block, index)
+        self.footer()
+        if sect_pr is not None:
+            self.body.append(sect_pr)
+            self.page(sect_pr)
+        self.metadata()
+        for field in self.clean.fields:
+            log.warning("%s: %s: removed characters that XML cannot carry",
+                        a.origin or "<article>", field or "(article)")
+
+    def header(self) -> None:
+        a, words = self.a, self.words
+        if a.section or a.kicker:
+            self.clean.field = "section"
+            self.para("Rubric", " | ".join(x for x in (a.section, a.kicker) if x))
+        self.clean.field = "headline"
+        self.para("Title", a.headline)
+        if a.standfirst:
+            self.clean.field = "standfirst"
+            self.para("Standfirst", a.standfirst)
+        if a.bylines:
+            self.clean.field = "bylines"
+            self.para("Byline", byline_text(a.bylines))
+        dates = []
+        if a.published:
+            dates.append(f"{words['published']} {format_date(a.published, a.language)}")
+        if a.updated:
+            dates.append(f"{words['updated']} {format_date(a.updated, a.language)}")
+        if dates:
+            self.para("Dates", " · ".join(dates))
+
+    def block(self, block: Any, index: int) -> None:
+        self.clean.field = f"body[{index}]"
+        kind = block.type
+        if kind == "paragraph":
+            self.inline(self.para("Body Text"), block.content, self.base)
+        elif kind == "heading":
+            self.inline(self.para(f"Heading {block.level}"), block.content, self.base)
+        elif kind == "quote":
+            self.inline(self.para("Quote"), block.content, self.base)
+            if block.attribution is not None:
+                self.para("Quote Attribution", attribution_text(block.attribution))
+        elif kind == "figure":
+            self.figure(block.image, f"body[{index}].image")
+        elif kind == "list":
+            style = "List Number" if block.ordered else "List Bullet"
+            num_id = self.list_number(block.ordered)
+            for item in block.items:
+                self.inline(self.para(style, num_id=num_id), item, self.base)
+
+    def footer(self) -> None:
+        a = self.a
+        if a.corrections:
+            self.clean.field = "corrections"
+            self.para("Corrections Heading", self.words["corrections"])
+            for correction in sorted_corrections(a.corrections):
+                p = self.para("Correction")
+                self.run(p, format_date(correction.date, a.language), self.base.but(bold=True))
+                self.run(p, ": ")
+                self.run(p, correction.text)
+        if a.rights:
+            self.clean.field = "rights"
+            self.para("Rights", a.rights)
+
+    # -- paragraphs and inlines ---------------------------------------------------------
+
+    def para(self, style: str, text: str | None = None, num_id: str | None = None) -> Any:
+        sub = self.x.sub
+        p = sub(self.body, "w:p")
+        ppr = sub(p, "w:pPr")
+        sub(ppr, "w:pStyle", self.ids[style])
+        if num_id is not None:
+            num = sub(ppr, "w:numPr")
+            sub(num, "w:ilvl", "0")
+            sub(num, "w:numId", num_id)
+        if self.rtl:
+            sub(ppr, "w:bidi")
+        if text is not None:
+            self.run(p, text)
+        return p
+
+    def run(self, parent: Any, text: str, fmt: Any = None) -> None:
+        self.x.add_run(parent, text, fmt or self.base, self.clean)
+
+    def inline(self, parent: Any, content: Inline, fmt: Any, in_link: bool = False) -> None:
+        if isinstance(content, str):
+            self.run(parent, content, fmt)
+            return
+        for node in content:
+            if isinstance(node, str):
+                self.run(parent, node, fmt)
+            elif node.type == "break":
+                self.x.add_break(parent, fmt)
+            elif node.type == "em":
+                self.inline(parent, node.content, fmt.but(italic=True), in_link)
+            elif node.type == "strong":
+                self.inline(parent, node.content, fmt.but(bold=True), in_link)
+            elif node.type == "link":
+                href = safe_href(node.href)
+                if href is None or in_link:  # unsafe target, or a link inside a link: text
+                    self.inline(parent, node.content, fmt, in_link)
+                    continue
+                r_id = self.part.relate_to(self.clean(href), self.rt_link, is_external=True)
+                link = self.x.add_hyperlink(parent, r_id)
+                self.inline(link, node.content, fmt.but(style_id=self.ids["Hyperlink"]), True)
+
+    def list_number(self, ordered: bool) -> str | None:
+        """The numId for a new list: ordered lists restart at 1, bullets share one."""
+        from ..docx_styles import add_numbering, list_num_id
+
+        numbering = self.doc.part.numbering_part.element
+        base = self._list_bases.get(ordered)
+        if base is None:
+            style_id = self.ids["List Number" if ordered else "List Bullet"]
+            base = list_num_id(self.doc, style_id) \
+                or add_numbering(numbering, "decimal" if ordered else "bullet")
+            self._list_bases[ordered] = base
+        return add_numbering(numbering, "decimal", start_from=base) if ordered else base
+
+    # -- pictures -------------------------------------------------------------------------
+
+    def figure(self, image: Image, field: str) -> None:
+        self.clean.field = field
+        info = self.images[image.src]
+        blob, width, height = self.picture(info, field)
+        cx, cy = self.fit(width, height)
+        try:
+            inline = self.part.new_pic_inline(io.BytesIO(blob), cx, cy)
+        except Exception:
+            # python-docx misreads some files Pillow accepts (odd JPEG markers): use PNG
+            refusal = self._refusal(field, f"is a {info.format} picture that cannot be embedded")
+            blob = docx_package.to_png(blob, refusal)[0]
+            try:
+                inline = self.part.new_pic_inline(io.BytesIO(blob), cx, cy)
+            except Exception:
+                raise refusal from None
+        self.figures += 1
+        label = f"{self.words['figure']} {self.figures}"
+        self.x.set_picture_alt(inline, image.alt, image.caption or image.alt, label)
+        p = self.para("Picture")
+        self.x.sub(self.x.sub(p, "w:r"), "w:drawing").append(inline)
+        self.caption(image, label)
+
+    def caption(self, image: Image, label: str) -> None:
+        """``Figure N: caption (credit)``: a SEQ field for Word's table of figures, then
+        exactly :func:`caption_text`, the credit in the Credit character style."""
+        p = self.para("Caption")
+        self.run(p, f"{self.words['figure']} ")
+        self.x.add_field(p, "SEQ Figure \\* ARABIC", str(self.figures), self.base)
+        text = caption_text(image)
+        if not text:
+            return
+        self.run(p, ": ")
+        at = text.rfind(image.credit) if image.credit else -1
+        if at < 0:
+            self.run(p, text)
+            return
+        if at:
+            self.run(p, text[:at])
+        self.run(p, image.credit, self.base.but(style_id=self.ids["Credit"]))
+        if text[at + len(image.credit):]:
+            self.run(p, text[at + len(image.credit):])
+
+    def picture(self, info: ImageInfo, field: str) -> tuple[bytes, int, int]:
+        """Bytes Word can embed, and their pixel size."""
+        if info.format in EMBEDDABLE:
+            return info.resource.data, info.width, info.height
+        if info.format == "SVG":
+            return docx_package.svg_to_png(info.resource.data, self._refusal(
+                field, "is an SVG picture, which Word documents cannot embed here; "
+                "supply a PNG or JPEG version (or install cairosvg to convert it)"))
+        return docx_package.to_png(info.resource.data, self._refusal(field, f"is a {info.format} picture "
+                                                         "that could not be converted to PNG"))
+
+    def _refusal(self, field: str, what: str) -> ResourceError:
+        return ResourceError(f"{what}", source=self.a.origin or "<article>", field=f"{field}.src")
+
+    def fit(self, width: int, height: int) -> tuple[int, int]:
+        """EMU size: the text width, aspect ratio from pixels (DPI is not trusted),
+        shrunk when a tall picture would take more than MAX_HEIGHT_SHARE of the page."""
+        from docx.shared import Emu
+
+        max_w, max_h = self.box
+        width, height = max(width, 1), max(height, 1)
+        cx, cy = max_w, max_w * height / width
+        if cy > max_h:
+            cx, cy = max_h * width / height, max_h
+        return Emu(int(cx)), Emu(int(cy))
+
+    def text_box(self) -> tuple[int, int]:
+        """Width and allowed picture height (EMU) of the reference's last section."""
+        twip = _EMU_PER_TWIP
+        page_w, page_h, margins = 11906 * twip, 16838 * twip, [1440 * twip] * 4
+        if self.body.find(self.qn("w:sectPr")) is not None:
+            section = self.doc.sections[-1]
+            page_w = section.page_width or page_w
+            page_h = section.page_height or page_h
+            margins = [m if m is not None else d for m, d in zip(
+                (section.left_margin, section.right_margin, section.top_margin,
+                 section.bottom_margin), margins, strict=True)]
+        if self.options.paper == "letter":
+            page_w, page_h = 12240 * twip, 15840 * twip
+        return (page_w - margins[0] - margins[1],
+                int((page_h - margins[2] - margins[3]) * MAX_HEIGHT_SHARE))
+
+    # -- page and metadata ------------------------------------------------------------------
+
+    def page(self, sect_pr: Any) -> None:
+        set_child = self.x.set_child
+        if self.options.paper == "letter":
+            set_child(sect_pr, "pgSz", _SECTPR_ORDER, w="12240", h="15840")
+        if self.rtl:
+            set_child(sect_pr, "bidi", _SECTPR_ORDER)
+
+    def metadata(self) -> None:
+        """Core properties from the article only: never the clock, never the reference's."""
+        a = self.a
+        core = self.doc.core_properties
+        element = core._element
+        for child in list(element):
+            element.remove(child)
+        values = {
+            "title": a.headline,
+            "creator": "; ".join(p.name for p in a.bylines),
+            "subject": a.standfirst,
+            "keywords": ", ".join(a.tags),
+            "category": a.section,
+            "language": a.language,
+            "identifier": a.url,
+            "lastModifiedBy": "exporter",
+        }
+        for name, value in values.items():
+            if value:  # set directly: python-docx refuses values over 255 characters
+                getattr(element, f"get_or_add_{name}")().text = self.clean(value)
+        core.revision = 1
+        created = a.published or build_time(a.updated)
+        modified = a.updated or created
+        core.created = _utc(created)
+        core.modified = _utc(max(modified, created))
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
