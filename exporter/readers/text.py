@@ -276,6 +276,7 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
         lines.append(None if not line or is_chrome(line) else line)
+    _drop_link_lists(text, lines)
     # Leading breadcrumbs (News › Middle East) are navigation.
     while lines and (lines[0] is None or _BREADCRUMB.match(lines[0] or "")):
         lines.pop(0)
@@ -304,6 +305,27 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
     doc.update(trailer)
     _guess_language(text, doc, source)
     return doc
+
+
+_LINK_LIST = re.compile(r"^(?:related(?: articles| stories| content| coverage)?|most (?:read|popular|viewed"
+                        r"|shared)|more (?:stories|on this story|news)|recommended(?: for you| stories)?"
+                        r"|you (?:may|might) also (?:like|be interested in)|trending(?: now)?"
+                        r"|top stories|latest (?:news|stories)|read (?:more|next))\W*$", re.I)
+
+
+def _drop_link_lists(text: str, lines: list[str | None]) -> None:
+    """Headlines listed under a trailing 'Related articles' (or 'Most read') line are chrome."""
+    raw = [x.strip() for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    for i in range(len(raw) - 1, -1, -1):
+        if not _LINK_LIST.match(raw[i]):
+            continue
+        after = [j for j in range(i + 1, len(lines)) if lines[j] is not None
+                 and not _TAGS.match(lines[j] or "") and not _RIGHTS.match(lines[j] or "")]
+        if after and all(len(lines[j] or "") <= 140 and not ends_sentence(lines[j] or "")
+                         for j in after):
+            for j in after:
+                lines[j] = None
+        return
 
 
 def _split_trailer(seq: list[tuple[str, bool]], doc: dict[str, Any]
@@ -385,7 +407,9 @@ def _is_standfirst(seq: list[tuple[str, bool]], pos: int) -> bool:
         return True
     if len(rest) > 1 and credit_only(rest[1][0]) and not ends_sentence(nxt):
         return True  # standfirst, then a caption line with its credit on the next line
-    return not ends_sentence(line) and not _BULLET.match(line) and not _NUMBERED.match(line)
+    # No closing punctuation, and a line of its own (not the first line of wrapped text).
+    return rest[0][1] and not ends_sentence(line) and not _BULLET.match(line) \
+        and not _NUMBERED.match(line)
 
 
 def _body(seq: list[tuple[str, bool]]) -> list[dict[str, Any]]:
