@@ -106,31 +106,42 @@ def verify(article: Article | Sequence[Article], out_dir: str | Path = "dist",
     articles = [article] if isinstance(article, ArticleType) else list(article)
     names = parse_formats(formats)
     report = VerifyReport(formats=names)
-
-    checked: dict[Path, object] = {}
-    if "epub" in names:
-        books = [output_file(a, "epub", out_dir) for a in articles]
-        present = [b for b in books if b.is_file()]
-        if not epubcheck:
-            checked = dict.fromkeys(books, "skipped (--no-epubcheck)")
-        elif (reason := epubcheck_unavailable()) is not None:
-            checked = dict.fromkeys(books, reason)
-        elif present:
-            runner = current()
-            if runner is not None:
-                checked.update(runner.check(present))
-            else:
-                with EpubCheckRunner() as own:
-                    checked.update(own.check(present))
-
+    entries = []
     for art in articles:
         entry = ArticleReport(id=art.id, source=str(art.origin) if art.origin else None)
-        for fmt in names:
-            path = output_file(art, fmt, out_dir)
-            entry.files[fmt] = str(path)
-            extra = checked.get(path) if fmt == "epub" else base_url
-            entry.checks.extend(_check_format(fmt, art, path, extra))
+        entry.files = {fmt: str(output_file(art, fmt, out_dir)) for fmt in names}
+        entries.append(entry)
         report.articles.append(entry)
+
+    books = [output_file(a, "epub", out_dir) for a in articles] if "epub" in names else []
+    present = [b for b in books if b.is_file()]
+    reason = None if epubcheck else "skipped (--no-epubcheck)"
+    reason = reason or epubcheck_unavailable()
+    runner, own = current(), False
+    if present and reason is None:
+        if runner is None:
+            runner, own = EpubCheckRunner(), True
+        runner.warm_up()  # the JVM starts while the other formats are read
+    try:
+        results: dict[tuple[int, str], list[Check]] = {}
+        for n, art in enumerate(articles):
+            for fmt in names:
+                if fmt != "epub":
+                    path = output_file(art, fmt, out_dir)
+                    results[(n, fmt)] = _check_format(fmt, art, path, base_url)
+        checked: dict[Path, object] = dict.fromkeys(books, reason)
+        if present and runner is not None and reason is None:
+            checked.update(runner.check(present))
+        for n, art in enumerate(articles):
+            if "epub" in names:
+                path = output_file(art, "epub", out_dir)
+                results[(n, "epub")] = _check_format("epub", art, path, checked.get(path))
+    finally:
+        if own and runner is not None:
+            runner.close()
+    for n, entry in enumerate(entries):
+        for fmt in names:
+            entry.checks.extend(results[(n, fmt)])
     return report
 
 

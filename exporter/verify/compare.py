@@ -132,6 +132,14 @@ def word_coverage(expected: Iterable[str], found: Counter[str]) -> tuple[int, in
     return matched, sum(wanted.values()), missing
 
 
+def shown_as(actual: str | None, expected: str | None, width: int = 60) -> str:
+    """``'actual'``, or where it departs from ``expected`` when it is too long to show."""
+    a, e = norm(actual), norm(expected)
+    if len(a) <= width:
+        return repr(a)
+    return first_difference(e, a)
+
+
 def first_difference(expected: str, actual: str) -> str:
     """A short description of where two normalised texts first differ."""
     a, b = norm(expected), norm(actual)
@@ -141,4 +149,4 @@ def first_difference(expected: str, actual: str) -> str:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     start = max(0, i - 15)
-    return f"differs at {i}: expected …{a[start:i + 15]!r}, found …{b[start:i + 15]!r}"
+    return f"{b[start:i + 25]!r}… (at character {i}, expected {a[start:i + 25]!r}…)"

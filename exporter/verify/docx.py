@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from . import expected as E
-from .compare import norm, quoted
+from .compare import norm, quoted, shown_as
 from .result import Cell, Check, failed_all, run_fields
 
 if TYPE_CHECKING:
@@ -204,9 +204,9 @@ def check(article: Article, path: Path) -> list[Check]:
             cell.fail("no Title paragraph")
         else:
             cell.expect(titles[0].norm == norm(article.headline),
-                        f"Title paragraph is {quoted(titles[0].text)}")
+                        f"Title paragraph is {shown_as(titles[0].text, article.headline)}")
         core = doc.core.title or ""
-        cell.expect(norm(core) == norm(article.headline), f"core title is {quoted(core)}")
+        cell.expect(norm(core) == norm(article.headline), f"core title is {shown_as(core, article.headline)}")
 
     def standfirst(cell: Cell) -> None:
         found = doc.with_style("Standfirst")
@@ -214,7 +214,7 @@ def check(article: Article, path: Path) -> list[Check]:
             cell.fail("no Standfirst paragraph")
             return
         cell.expect(found[0].norm == norm(article.standfirst),
-                    f"Standfirst paragraph is {quoted(found[0].text)}")
+                    f"Standfirst paragraph is {shown_as(found[0].text, article.standfirst)}")
 
     def bylines(cell: Cell) -> None:
         found = doc.with_style("Byline")
@@ -223,7 +223,7 @@ def check(article: Article, path: Path) -> list[Check]:
             cell.fail("no Byline paragraph")
         else:
             cell.expect(any(p.norm == want for p in found),
-                        f"Byline paragraph is {quoted(found[0].text)}")
+                        f"Byline paragraph is {shown_as(found[0].text, want)}")
         author = norm(doc.core.author or "")
         if not author:
             cell.fail("no core author")
@@ -255,9 +255,11 @@ def check(article: Article, path: Path) -> list[Check]:
                 cell.fail(f"{fig.where}: no Caption paragraph after the picture")
                 continue
             cell.expect(after.has_seq_figure, f"{fig.where}: caption has no SEQ Figure field")
-            cell.expect(norm(fig.caption) in after.norm,
-                        f"{fig.where}: caption is {quoted(after.text)}, expected "
-                        f"{quoted(fig.caption)}")
+            if norm(fig.caption) not in after.norm:
+                shown = after.norm
+                at = shown.find(norm(fig.caption)[:12])  # skip the "Figure 1: " label
+                cell.fail(f"{fig.where}: caption is "
+                          f"{shown_as(shown[at:] if at > 0 else shown, fig.caption)}")
         del what
 
     def lead_image(cell: Cell) -> None:

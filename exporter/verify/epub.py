@@ -20,7 +20,7 @@ from urllib.parse import unquote, urldefrag
 from lxml import etree
 
 from . import expected as E
-from .compare import norm, quoted
+from .compare import norm, quoted, shown_as
 from .epubcheck import BookResult
 from .result import Cell, Check, NotRun, failed_all, run_fields
 from .xhtml import Rendering, by_tag, local, text_of
@@ -107,7 +107,7 @@ def _check(article: Article, book: Book, epubcheck: BookResult | str | None,
     def headline(cell: Cell) -> None:
         titles = book.dc("title")
         cell.expect(bool(titles) and norm(titles[0]) == norm(article.headline),
-                    f"dc:title is {quoted(titles[0])}" if titles else "no dc:title")
+                    f"dc:title is {shown_as(titles[0], article.headline)}" if titles else "no dc:title")
         view.check_headline(cell, article.headline)
         if book.nav_path is None:
             cell.fail("no nav document")

@@ -167,6 +167,21 @@ class EpubCheckRunner:
                     results[book] = self._check_one(book.resolve())
         return results
 
+    def warm_up(self) -> threading.Thread | None:
+        """Start the JVM and check a tiny book in the background (schemas load once).
+
+        Checks asked for meanwhile wait for it; the first real book is then fast.
+        Returns the thread, or None when EPUBCheck is unavailable.
+        """
+        if unavailable() is not None or self._checked_books or self._server_failed:
+            return None
+        book = self.workdir / "warm-up.epub"
+        _write_tiny_epub(book)
+        thread = threading.Thread(target=self.check, args=([book],), daemon=True,
+                                  name="epubcheck-warm-up")
+        thread.start()
+        return thread
+
     def _report_path(self) -> Path:
         self._count += 1
         return self.workdir / f"report-{self._count}.json"
@@ -260,11 +275,41 @@ class EpubCheckRunner:
                 self._tmp = None
 
 
+def _write_tiny_epub(path: Path) -> None:
+    """A minimal valid EPUB 3 (for warming the JVM up)."""
+    import zipfile
+
+    opf = ('<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" '
+           'version="3.0" unique-identifier="id"><metadata '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:'
+           '00000000-0000-4000-8000-000000000000</dc:identifier><dc:title>t</dc:title>'
+           '<dc:language>en</dc:language><meta property="dcterms:modified">'
+           '2020-01-01T00:00:00Z</meta></metadata><manifest><item id="nav" href="nav.xhtml" '
+           'media-type="application/xhtml+xml" properties="nav"/></manifest><spine>'
+           '<itemref idref="nav"/></spine></package>')
+    nav = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+           'xmlns:epub="http://www.idpf.org/2007/ops" lang="en"><head><title>t</title></head>'
+           '<body><nav epub:type="toc"><ol><li><a href="nav.xhtml">t</a></li></ol></nav>'
+           '</body></html>')
+    container = ('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:'
+                 'opendocument:xmlns:container"><rootfiles><rootfile full-path="p.opf" '
+                 'media-type="application/oebps-package+xml"/></rootfiles></container>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", container)
+        z.writestr("p.opf", opf)
+        z.writestr("nav.xhtml", nav)
+
+
 _shared: EpubCheckRunner | None = None
 
 
+_process_runner: EpubCheckRunner | None = None
+
+
 @contextlib.contextmanager
-def session() -> Iterator[EpubCheckRunner]:
+def session(runner: EpubCheckRunner | None = None) -> Iterator[EpubCheckRunner]:
     """Keep one EPUBCheck JVM for every :func:`exporter.verify.verify` call inside the block.
 
     ::
@@ -272,17 +317,32 @@ def session() -> Iterator[EpubCheckRunner]:
         with exporter.verify.epubcheck_session():
             for article in articles:
                 report = verify(article, "dist")
+
+    ``runner`` reuses a runner the caller owns (e.g. :func:`process_runner`);
+    otherwise the block's own runner is closed at its end.
     """
     global _shared
     outer = _shared
-    runner = outer or EpubCheckRunner()
-    _shared = runner
+    own = runner is None and outer is None
+    active = runner or outer or EpubCheckRunner()
+    _shared = active
     try:
-        yield runner
+        yield active
     finally:
         _shared = outer
-        if outer is None:
-            runner.close()
+        if own:
+            active.close()
+
+
+def process_runner() -> EpubCheckRunner:
+    """One runner for the whole process, closed at exit (test suites, long-running services)."""
+    global _process_runner
+    if _process_runner is None:
+        import atexit
+
+        _process_runner = EpubCheckRunner()
+        atexit.register(_process_runner.close)
+    return _process_runner
 
 
 def current() -> EpubCheckRunner | None:

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import expected as E
-from .compare import norm, pdf_contains, pdf_text, pdf_words, quoted, word_coverage
+from .compare import (
+    norm,
+    pdf_contains,
+    pdf_text,
+    pdf_words,
+    quoted,
+    shown_as,
+    word_coverage,
+)
 from .result import Cell, Check, failed_all, run_fields
 
 if TYPE_CHECKING:
@@ -232,13 +240,13 @@ def check(article: Article, path: Path) -> list[Check]:
         show(cell, article.headline, "headline")
         title = meta("/Title")
         cell.expect(norm(title) == norm(article.headline),
-                    f"/Title is {quoted(title)}" if title else "no /Title metadata")
+                    f"/Title is {shown_as(title, article.headline)}" if title else "no /Title metadata")
 
     def standfirst(cell: Cell) -> None:
         show(cell, article.standfirst or "", "standfirst")
         subject = meta("/Subject")
         cell.expect(norm(subject) == norm(article.standfirst),
-                    f"/Subject is {quoted(subject)}" if subject else "no /Subject metadata")
+                    f"/Subject is {shown_as(subject, article.standfirst)}" if subject else "no /Subject metadata")
 
     def bylines(cell: Cell) -> None:
         show(cell, E.byline(article), "byline")

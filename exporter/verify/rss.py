@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import expected as E
-from .compare import norm, quoted
+from .compare import norm, quoted, shown_as
 from .result import Cell, Check, failed_all, run_fields
 from .xhtml import Rendering
 
@@ -107,7 +107,7 @@ def check(article: Article, path: Path, base_url: str | None = None) -> list[Che
 
     def headline(cell: Cell) -> None:
         title = _text(item.find("title"))
-        cell.expect(norm(title) == norm(article.headline), f"item title is {quoted(title)}")
+        cell.expect(norm(title) == norm(article.headline), f"item title is {shown_as(title, article.headline)}")
         if entry is not None:
             seen = entry.get("title", "")
             cell.expect(norm(seen) == norm(article.headline),
@@ -164,11 +164,11 @@ def check(article: Article, path: Path, base_url: str | None = None) -> list[Che
             credits = [_text(c) for c in item.iterfind(".//media:credit", NS)]
             if image.caption:
                 cell.expect(bool(descs) and norm(descs[0]) == norm(image.caption),
-                            f"media:description is {quoted(descs[0])}" if descs
+                            f"media:description is {shown_as(descs[0], image.caption)}" if descs
                             else "no media:description")
             if image.credit:
                 cell.expect(bool(credits) and norm(credits[0]) == norm(image.credit),
-                            f"media:credit is {quoted(credits[0])}" if credits
+                            f"media:credit is {shown_as(credits[0], image.credit)}" if credits
                             else "no media:credit")
         if (v := content(cell)) is not None:
             v.check_captions(cell, article)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import expected as E
-from .compare import norm, quoted
+from .compare import norm, quoted, shown_as
 from .result import Cell
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -104,7 +104,7 @@ class Rendering:
             cell.fail("no h1")
             return
         texts = [norm(text_of(h)) for h in h1s]
-        cell.expect(norm(headline) in texts, f"h1 is {quoted(texts[0])}")
+        cell.expect(norm(headline) in texts, f"h1 is {shown_as(texts[0], headline)}")
 
     def check_standfirst(self, cell: Cell, standfirst: str) -> None:
         el = self.first_class("standfirst")
@@ -112,7 +112,7 @@ class Rendering:
             cell.fail("no element with class standfirst")
             return
         shown = text_of(el)
-        cell.expect(norm(shown) == norm(standfirst), f"standfirst is {quoted(shown)}")
+        cell.expect(norm(shown) == norm(standfirst), f"standfirst is {shown_as(shown, standfirst)}")
         h1s = self.h1()
         if h1s:
             cell.expect(self.pos(el) > self.pos(h1s[0]), "standfirst is not under the headline")
@@ -123,7 +123,7 @@ class Rendering:
             cell.fail("no element with class byline")
             return
         shown = text_of(el)
-        cell.expect(norm(shown) == norm(E.byline(article)), f"byline is {quoted(shown)}")
+        cell.expect(norm(shown) == norm(E.byline(article)), f"byline is {shown_as(shown, E.byline(article))}")
 
     def figures(self) -> list[Any]:
         return by_tag(self.elements, "figure")
@@ -159,7 +159,7 @@ class Rendering:
                 cell.fail(f"{fig.where}: caption out of order")
             else:
                 near = shown[at] if at < len(shown) else (shown[-1] if shown else "")
-                cell.fail(f"{fig.where}: figcaption {quoted(near)}, expected {quoted(want)}"
+                cell.fail(f"{fig.where}: figcaption is {shown_as(near, want)}"
                           if near else f"{fig.where}: no figcaption")
 
     def check_quotes(self, cell: Cell, article: Any) -> None:

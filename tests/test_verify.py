@@ -1,0 +1,310 @@
+"""exporter verify: honest exports pass, outputs altered after export fail naming format and field.
+
+The fixtures are exported once per module (all formats); each tampering test
+copies that folder, alters one output the way an editor or a broken pipeline
+might, and runs the real CLI. EPUBCheck runs in one JVM for the whole module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE_DIRS, fixture_path
+
+from exporter import load
+from exporter.api import export
+from exporter.cli import run
+from exporter.verify import FIELDS, epubcheck_session, verify
+from exporter.verify.compare import norm, pdf_contains, pdf_text, pdf_words, word_coverage
+from exporter.verify.epubcheck import process_runner, unavailable
+from exporter.verify.pdf import rtl_skeleton
+from exporter.writers import WriteOptions
+
+FORMATS = ["pdf", "docx", "epub", "rss"]
+BASE_URL = "https://news.example.org/media-root/"
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return {name: load(fixture_path(name)) for name in ARTICLE_DIRS}
+
+
+@pytest.fixture(scope="module")
+def epubcheck_jvm():
+    """One EPUBCheck JVM for the module (and the property tests: the runner is per process).
+
+    It warms up (loads its schemas) in the background while the fixtures are exported.
+    """
+    runner = process_runner()
+    runner.warm_up()
+    with epubcheck_session(runner):
+        yield runner
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, articles, epubcheck_jvm) -> Path:
+    """Every fixture in every format, as `exporter export` writes them."""
+    out = tmp_path_factory.mktemp("dist")
+    for article in articles.values():
+        export(article, FORMATS, out)
+    return out
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "dist"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _rewrite_zip(path: Path, member: str, edit) -> None:
+    """Rewrite one member of a ZIP (DOCX, EPUB), keeping order and compression of the rest."""
+    with zipfile.ZipFile(path) as z:
+        items = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in items:
+            if info.filename == member:
+                new = edit(data.decode("utf-8")).encode("utf-8")
+                assert new != data, f"the edit did not change {member}"
+                data = new
+            z.writestr(info, data)
+
+
+def _verify_cli(capsys, *args: str) -> tuple[int, str]:
+    code = run(["verify", *args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+# --- honest exports --------------------------------------------------------------------
+
+
+def test_honest_exports_pass_every_check(exported, articles, epubcheck_jvm):
+    report = verify(list(articles.values()), exported, FORMATS)
+    problems = [f"{a.id} {c.format} {c.field}: {c.reason}" for a, c in report.failures]
+    assert report.ok, "\n".join(problems)
+    assert not problems
+    by_field = {(a.id, c.format, c.field): c for a in report.articles for c in a.checks}
+    tram = articles["tram-line"].id
+    # the tram-line fixture has every field: nothing of it is "not applicable"
+    for fmt in FORMATS:
+        for field in FIELDS:
+            assert by_field[(tram, fmt, field)].status in ("pass", "not_run"), (fmt, field)
+    if unavailable() is None:
+        for a in report.articles:
+            check = a.get("epub", "validator")
+            assert check.status == "pass" and "EPUBCheck" in check.reason
+
+
+def test_cli_exit_0_and_table(exported, capsys, epubcheck_jvm):
+    inputs = [str(fixture_path(name)) for name in ARTICLE_DIRS]
+    code, out = _verify_cli(capsys, *inputs, "-o", str(exported))
+    assert code == 0, out
+    assert "verify OK: 3 articles × 4 formats" in out
+    header = next(line for line in out.splitlines() if line.strip().startswith("field"))
+    assert header.split() == ["field", *FORMATS]
+    for field in FIELDS:
+        assert re.search(rf"^\s+{re.escape(field)}\s+[✓–○]", out, re.M), field
+    assert "✗" not in out
+
+
+def test_json_shape(exported, capsys):
+    code, out = _verify_cli(capsys, str(fixture_path("tram-line")), "-o", str(exported),
+                            "--format", "pdf,rss", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"version", "ok", "summary", "formats", "fields", "counts", "articles",
+                         "errors"}
+    assert data["ok"] is True and data["formats"] == ["pdf", "rss"]
+    assert data["fields"] == list(FIELDS)
+    assert data["counts"] == {"pass": 22, "fail": 0, "na": 0, "not_run": 0}
+    (entry,) = data["articles"]
+    assert entry["id"] == "riverside-tram-line-approved" and entry["ok"] is True
+    assert set(entry["files"]) == {"pdf", "rss"}
+    assert len(entry["checks"]) == 2 * len(FIELDS)
+    for check in entry["checks"]:
+        assert set(check) >= {"format", "field", "status", "reason"}
+        assert check["status"] in ("pass", "fail", "na", "not_run")
+
+
+def test_export_verify_flag(tmp_path, capsys):
+    code = run(["export", str(fixture_path("deconflict")), "-f", "docx,rss,html", "-o",
+                str(tmp_path), "--verify", "-j", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "verify OK: 1 article × 2 formats (docx, rss)" in out
+
+
+def test_media_rss_is_required_with_a_base_url(tmp_path, articles):
+    article = articles["tram-line"]
+    export(article, ["rss"], tmp_path, WriteOptions(base_url=BASE_URL))
+    report = verify(article, tmp_path, ["rss"], base_url=BASE_URL)
+    assert report.ok, report.summary()
+    assert report.articles[0].get("rss", "lead image").status == "pass"
+    # the same file without media:content: fine only if no base URL was used
+    rss = tmp_path / f"{article.id}.rss"
+    text = rss.read_text(encoding="utf-8")
+    stripped = re.sub(r"<media:content\b.*?(/>|</media:content>)", "", text, flags=re.S)
+    stripped = re.sub(r"<enclosure\b[^>]*/>", "", stripped)
+    rss.write_text(stripped, encoding="utf-8")
+    failed = verify(article, tmp_path, ["rss"], base_url=BASE_URL)
+    check = failed.articles[0].get("rss", "lead image")
+    assert check.status == "fail" and "media:content" in check.reason
+
+
+# --- outputs altered after export ----------------------------------------------------------
+
+
+def test_credit_changed_inside_docx(exported, tmp_path, capsys, articles):
+    out = _copy(exported, tmp_path)
+    article = articles["tram-line"]
+    credit = article.lead_image.credit
+    _rewrite_zip(out / f"{article.id}.docx", "word/document.xml",
+                 lambda xml: xml.replace(credit, "Somebody Else/Other Agency"))
+    code, text = _verify_cli(capsys, str(fixture_path("tram-line")), "-o", str(out))
+    assert code == 1
+    assert "✗ docx caption + credit: lead_image: caption is" in text
+    assert "(Somebody Else" in text
+    assert "verify FAILED" in text and "riverside-tram-line-approved docx caption + credit" in text
+    # the other formats are untouched and still pass
+    report = verify(article, out, ["pdf", "epub", "rss"], epubcheck=False)
+    assert report.ok
+
+
+def test_headline_changed_inside_epub(exported, tmp_path, capsys, articles):
+    out = _copy(exported, tmp_path)
+    article = articles["deconflict"]
+    book = out / f"{article.id}.epub"
+    with zipfile.ZipFile(book) as z:
+        content = next(n for n in z.namelist() if n.endswith(".xhtml")
+                       and b"<h1" in z.read(n))
+    _rewrite_zip(book, content, lambda x: re.sub(r"(<h1[^>]*>)[^<]*", r"\1US and Russia agree",
+                                                 x, count=1))
+    code, text = _verify_cli(capsys, str(fixture_path("deconflict")), "-o", str(out),
+                             "--format", "epub", "--no-epubcheck", "--json")
+    assert code == 1
+    data = json.loads(text)
+    failed = [(c["format"], c["field"], c["reason"]) for c in data["articles"][0]["checks"]
+              if c["status"] == "fail"]
+    assert failed == [("epub", "headline", "h1 is 'US and Russia agree'")]
+
+
+def test_media_credit_dropped_from_rss(exported, tmp_path, capsys, articles):
+    out = _copy(exported, tmp_path)
+    article = articles["rtl-arabic"]
+    rss = out / f"{article.id}.rss"
+    text = rss.read_text(encoding="utf-8")
+    dropped = re.sub(r"\s*<media:credit\b[^>]*>.*?</media:credit>", "", text, flags=re.S)
+    assert dropped != text
+    rss.write_text(dropped, encoding="utf-8")
+    code, shown = _verify_cli(capsys, str(fixture_path("rtl-arabic")), "-o", str(out),
+                              "--format", "rss")
+    assert code == 1
+    assert "✗ rss caption + credit: no media:credit" in shown
+
+
+def test_pdf_title_metadata_changed(exported, tmp_path, articles):
+    import pypdf
+
+    out = _copy(exported, tmp_path)
+    article = articles["tram-line"]
+    path = out / f"{article.id}.pdf"
+    writer = pypdf.PdfWriter(clone_from=str(path))
+    writer.add_metadata({"/Title": "Another story"})
+    with path.open("wb") as f:
+        writer.write(f)
+    report = verify(article, out, ["pdf"])
+    check = report.articles[0].get("pdf", "headline")
+    assert check.status == "fail" and check.reason == "/Title is 'Another story'"
+
+
+def test_deleted_pdf_is_a_missing_file(exported, tmp_path, capsys, articles):
+    out = _copy(exported, tmp_path)
+    article = articles["tram-line"]
+    (out / f"{article.id}.pdf").unlink()
+    code, text = _verify_cli(capsys, str(fixture_path("tram-line")), "-o", str(out),
+                             "--no-epubcheck")
+    assert code == 1
+    assert "Traceback" not in text
+    assert "✗ pdf headline: missing file" in text
+    assert "riverside-tram-line-approved pdf headline" in text
+    report = verify(article, out, FORMATS, epubcheck=False)
+    assert {c.format for _, c in report.failures} == {"pdf"}
+
+
+def test_unreadable_output_is_reported(tmp_path, articles):
+    article = articles["deconflict"]
+    for fmt in FORMATS:
+        (tmp_path / f"{article.id}.{fmt}").write_bytes(b"not really")
+    report = verify(article, tmp_path, FORMATS, epubcheck=False)
+    for fmt in FORMATS:
+        check = report.articles[0].get(fmt, "headline")
+        assert check.status == "fail" and check.reason.startswith("unreadable"), (fmt, check)
+
+
+def test_epubcheck_not_run_is_not_a_pass(exported, articles, monkeypatch, capsys):
+    article = articles["deconflict"]
+    monkeypatch.setenv("PATH", "/nonexistent")
+    report = verify(article, exported, ["epub"])
+    check = report.articles[0].get("epub", "validator")
+    assert check.status == "not_run"
+    assert check.reason == "not run: EPUBCheck: no Java runtime (install default-jre-headless)"
+    code, text = _verify_cli(capsys, str(fixture_path("deconflict")), "-o", str(exported),
+                             "-f", "epub")
+    assert code == 0 and "○ epub validator: not run: EPUBCheck: no Java runtime" in text
+    code, _ = _verify_cli(capsys, str(fixture_path("deconflict")), "-o", str(exported),
+                          "-f", "epub", "--strict")
+    assert code == 1
+
+
+def test_unknown_format_is_a_usage_error(exported, capsys):
+    code, text = _verify_cli(capsys, str(fixture_path("deconflict")), "-o", str(exported),
+                             "-f", "odt")
+    assert code == 2 and "verify cannot read format 'odt'" in text
+
+
+def test_pdf_text_without_pdftotext(exported, articles, monkeypatch):
+    """pypdf is the fallback extractor; it still finds the contract fields."""
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    report = verify(articles["tram-line"], exported, ["pdf"])
+    assert report.articles[0].get("pdf", "validator").reason.endswith("text by pypdf")
+    assert report.articles[0].get("pdf", "headline").status == "pass"
+
+
+def test_verify_is_callable_from_the_package(exported, articles):
+    import exporter
+
+    report = exporter.verify(articles["deconflict"], exported, "rss")
+    assert report.ok and report.formats == ["rss"]
+
+
+# --- the comparison rules ----------------------------------------------------------------
+
+
+def test_normalisation_rules():
+    assert norm("Cafe\u0301") == "Café"                            # NFC
+    assert norm("ex\u00adport") == "export"                         # soft hyphen
+    assert norm("\u202bعمّان\u202c \u200fx\u2066y\u2069") == "عمّان xy"  # bidi marks
+    assert norm("  a \n\t b  ") == "a b"                            # white space
+    assert norm("“quoted”") != norm('"quoted"')                     # anything else differs
+    assert norm("Headline") != norm("HEADLINE")
+
+
+def test_pdf_hyphenation_rejoined():
+    text = pdf_text("the coali-\ntion led by the US-\nled forces; three\u2010\nyear")
+    assert pdf_contains(text, "the coalition led by the US-led forces; three-year")
+    assert not pdf_contains(text, "the coalitions led")
+    assert not pdf_contains(pdf_text("the US-led forces"), "the USled forces")  # mid-line
+    found = pdf_words(text)
+    assert word_coverage(["coalition", "US-led", "three-year"], found)[:2] == (3, 3)
+
+
+def test_rtl_skeleton_survives_extraction_artifacts():
+    # what pdftotext gives for the Arabic fixture: split tanween, inserted space,
+    # reversed lam-alef and lam-yeh ligatures
+    assert rtl_skeleton("مجان ًا طو يلة االفتتاح ليىل") == rtl_skeleton("مجانًا طويلة الافتتاح ليلى")
+    assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
