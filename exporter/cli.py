@@ -198,13 +198,15 @@ def _resolve_formats(formats: Sequence[str]) -> list[str]:
                                                       "unless --scheduler is given).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Render on this Dask cluster (tcp://host:8786); needs exporter[dask].")
+@click.option("--verify", "verify_after", is_flag=True,
+              help="Then read the outputs back and check them (as `exporter verify`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_obj
 def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_dir: Path,
            style_dir: Path | None, paper: str, allow_roots: tuple[Path, ...], allow_remote: bool,
            base_url: str | None, extra: tuple[str, ...], bundle: Path | None, title: str | None,
            jobs: int | None, timeout: float, force: bool, as_json: bool, executor: str,
-           scheduler: str | None, quiet: bool) -> None:
+           scheduler: str | None, verify_after: bool, quiet: bool) -> None:
     """Export articles (files or folders of them) to OUT/<id>.<format>.
 
     Each output is written to a temporary file and renamed into place, so a
@@ -229,6 +231,13 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
         _usage_exit("--title names a --bundle file; it needs --bundle PATH")
     written = run_export(ctx, inputs, names, out_dir, options, quiet, jobs=jobs, timeout=timeout,
                          force=force, as_json=as_json, executor=executor, scheduler=scheduler)
+    if verify_after:  # exporter/verify, docs/verify.md
+        from .registry import get_registry
+        from .verify.report import verify_export
+
+        files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
+        if not verify_export(files, names, out_dir, base_url=base_url, quiet=quiet or as_json):
+            ctx.fail(ExporterError("verify: the outputs do not all match their articles"))
     _finish(ctx, written, quiet, skipped=getattr(ctx, "skipped", 0))
 
 
