@@ -59,6 +59,9 @@ class PdfWriter(Writer):
         self._font_config: Any = None
         self._stylesheets: dict[tuple[str, str, tuple[str, ...]], Any] = {}
         self._lock = threading.Lock()
+        # WeasyPrint (Pango, fontconfig) is not thread-safe with a shared
+        # FontConfiguration; renders are CPU-bound under the GIL anyway.
+        self._render_lock = threading.RLock()
 
     # -- heavy state, made once --------------------------------------------------
 
@@ -89,7 +92,7 @@ class PdfWriter(Writer):
         # parsing: only from the style folders (and --allow-root), never the net.
         fetcher = GateFetcher(ResourceGate(roots, allow_remote=options.allow_remote),
                               source=str(css_path), field="style")
-        with capture_weasyprint() as records:
+        with self._render_lock, capture_weasyprint() as records:
             css = CSS(string=text, base_url=path2url(str(css_path)), url_fetcher=fetcher,
                       font_config=self.font_config())
         forward_warnings(records, str(css_path), "style", fetcher)
@@ -122,8 +125,8 @@ class PdfWriter(Writer):
         images = load_article_images(article, gate)
         css = self.stylesheet(options)
         page = options.renderer.page_html(article, css="")
-        fetcher = GateFetcher(gate, source=source, field="style", preloaded=images.values())
-        with capture_weasyprint() as records:
+        fetcher = GateFetcher(gate, source=source, field="resource", preloaded=images.values())
+        with self._render_lock, capture_weasyprint() as records:
             html = HTML(string=page, base_url=path2url(str(article.base_dir) + "/"),
                         url_fetcher=fetcher)
             document = html.render(font_config=self.font_config(), stylesheets=[css],
@@ -132,7 +135,7 @@ class PdfWriter(Writer):
             disarm_attachments(document)
             pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
                                      pdf_identifier=True)
-        missing = forward_warnings(records, source, "style", fetcher)
+        missing = forward_warnings(records, source, "pdf", fetcher)
         if missing:
             report_missing_glyphs(article, missing)
         return pdf
