@@ -327,9 +327,12 @@ class _Page:
             section_el
         out["dateline"] = self._first(elements, early, lambda el: has_class(el, "dateline") and
                                       el.getparent() is not None and el.getparent().tag != "p", v)
-        out["bylines"] = _ld_people(ld.get("author")) or self._page_byline(elements, early)
+        page_people = self._page_byline(elements, early)
+        out["bylines"] = _merge_people(_ld_people(ld.get("author")), page_people)
         if not out["bylines"] and self.prop("author"):
             out["bylines"] = _people_from_text(self.prop("author") or "")
+        if out["kicker"] and out["kicker"] == out["section"]:
+            out["kicker"] = None  # a section label shown above the headline
         self._dates(out, elements, early)
         self._lead_image(out, elements, early)
         self._tail_fields(out, elements)
@@ -497,10 +500,23 @@ class _Page:
         first = next((b for b in out.get("body", []) if b["type"] == "paragraph"), None)
         if first is not None:
             text = first["content"] if isinstance(first["content"], str) else _plain(first["content"])
-            stem = description.rstrip("…. ").rstrip()
+            stem = re.sub(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*$", "", description).strip()
             if text.startswith(stem) or " ".join(text.split()).startswith(stem):
                 return  # an excerpt of the first paragraph, not a standfirst
         out["standfirst"] = description
+
+
+def _merge_people(structured: list[dict[str, str]], page: list[dict[str, str]]
+                  ) -> list[dict[str, str]]:
+    """JSON-LD authors win; a role only the page shows is kept for the same name."""
+    if not structured:
+        return page
+    shown = {p["name"]: p for p in page}
+    merged = []
+    for person in structured:
+        extra = shown.get(person["name"], {})
+        merged.append({**{k: v for k, v in extra.items() if k != "name"}, **person})
+    return merged
 
 
 def _plain(content: Any) -> str:

@@ -29,7 +29,7 @@ log = logging.getLogger("exporter")
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "form", "nav",
     "aside", "object", "embed", "svg", "math", "button", "select", "textarea", "input",
-    "canvas", "video", "audio", "map", "dialog", "link", "meta", "head", "title", "source",
+    "canvas", "video", "audio", "map", "dialog", "link", "meta", "head", "title",
 })
 CHROME_ROLES = frozenset({"navigation", "banner", "complementary", "contentinfo", "search",
                           "dialog", "alertdialog", "menu", "menubar", "toolbar"})
@@ -47,6 +47,9 @@ _CHROME_WORDS = frozenset({
 _CHROME_PAIRS = ({"most", "read"}, {"most", "popular"}, {"read", "more"}, {"more", "stories"},
                  {"sr", "only"}, {"visually", "hidden"}, {"you", "may", "like"}, {"also", "read"},
                  {"sign", "up"}, {"skip", "link"}, {"screen", "reader"})
+_CHROME_STEMS = ("related", "advert", "promo", "newsletter", "sharing", "sharedaddy", "sharebar",
+                 "social", "cookie", "subscri", "sponsor", "recommend", "outbrain", "taboola",
+                 "breadcrumb", "paywall", "adsense", "adslot", "adunit", "adcontainer")
 # Structure names that contain a chrome word but are article parts.
 _NOT_CHROME = frozenset({"article-footer", "article-header", "lead-figure", "byline",
                          "attribution", "corrections", "credit"})
@@ -99,7 +102,8 @@ def is_chrome(el: Any) -> bool:
     if tokens & _NOT_CHROME:
         return False
     words = class_words(el)
-    return bool(words & _CHROME_WORDS) or any(pair <= words for pair in _CHROME_PAIRS)
+    return bool(words & _CHROME_WORDS) or any(pair <= words for pair in _CHROME_PAIRS) or \
+        any(w.startswith(_CHROME_STEMS) for w in words)
 
 
 def text_of(el: Any, verbatim: bool = False) -> str:
@@ -125,6 +129,8 @@ def text_of(el: Any, verbatim: bool = False) -> str:
 def resolve_url(href: str, base_url: str | None) -> str | None:
     """An absolute http(s)/mailto URL for ``href``, or None (the link becomes text)."""
     href = href.strip()
+    if not href:
+        return None
     if href.lower().startswith(SAFE_SCHEMES):
         return href
     if base_url and not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I) and not href.startswith("#"):
@@ -152,10 +158,11 @@ def image_src(img: Any, base_url: str | None) -> str | None:
             return "https:" + src
         if src.startswith("/") and base_url:
             return urllib.parse.urljoin(base_url, src)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) and not low.startswith(
-                ("http://", "https://", "data:image/", "file:")):
-            continue
-        return src
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+            if not low.startswith(("http://", "https://", "data:image/", "file:")):
+                continue
+            return src
+        return urllib.parse.unquote(src)  # a path next to the page (nh3 escapes spaces)
     return None
 
 
@@ -233,13 +240,16 @@ _CREDIT_CLASSES = ("credit", "credits", "photo-credit", "image-credit", "caption
                    "wp-caption-credit", "image-source", "img-credit", "fig-credit")
 
 
+_CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "photographer", "byline"})
+
+
 def _credit_elements(figure: Any) -> list[Any]:
     found = []
     for node in figure.iter():
         if not isinstance(node.tag, str) or node is figure:
             continue
-        credit = has_class(node, *_CREDIT_CLASSES) or (node.get("itemprop") or "") in (
-            "copyrightHolder", "creator", "author", "creditText")
+        credit = has_class(node, *_CREDIT_CLASSES) or bool(class_words(node) & _CREDIT_WORDS) \
+            or (node.get("itemprop") or "") in ("copyrightHolder", "creator", "author", "creditText")
         if credit and not any(anc in found for anc in node.iterancestors()):
             found.append(node)
     return found
@@ -249,7 +259,7 @@ def parse_figure(figure: Any, base_url: str | None, verbatim: bool = False
                  ) -> dict[str, Any] | None:
     """A ``<figure>`` (or lone image) -> image dict; ``alt`` is None when the img has none."""
     imgs = [figure] if figure.tag == "img" else list(figure.iter("img"))
-    img = next((i for i in imgs if image_src(i, base_url)), None)
+    img = next((i for i in imgs if image_src(i, base_url) and not _is_pixel(i)), None)
     if img is None:
         return None
     image: dict[str, Any] = {"src": image_src(img, base_url), "alt": img.get("alt")}
@@ -262,7 +272,10 @@ def parse_figure(figure: Any, base_url: str | None, verbatim: bool = False
     credit = None
     if credits:
         credit = text_of(credits[0], verbatim)
-        credit = _CREDIT_LABEL.sub("", credit) if not verbatim else credit
+        if not verbatim:
+            if credit.startswith("(") and credit.endswith(")"):
+                credit = credit[1:-1].strip()
+            credit = _CREDIT_LABEL.sub("", credit)
     caption = None
     if caption_el is not None:
         exact = next((n for n in caption_el.iter() if has_class(n, "caption", "caption-text")
@@ -280,6 +293,12 @@ def parse_figure(figure: Any, base_url: str | None, verbatim: bool = False
     if credit is not None and credit.strip():
         image["credit"] = credit.strip() if not verbatim else credit
     return image
+
+
+def _is_pixel(img: Any) -> bool:
+    """A tracking pixel (1x1 or 0x0) is no picture."""
+    sizes = [(img.get(d) or "").strip() for d in ("width", "height")]
+    return any(v.isdigit() and int(v) <= 2 for v in sizes)
 
 
 def _split_labelled(caption: str) -> tuple[str, str] | None:
@@ -468,6 +487,13 @@ class BlockBuilder:
         if footer is not None:
             attribution = structured_person(footer, self.verbatim) if footer.find(".//cite") \
                 is not None or footer.find(".//span") is not None else None
+            if attribution is not None and set(attribution) == {"name"} and not self.verbatim:
+                # "— <cite>Name</cite>, role": the role is the text after the name
+                full = _DASH.sub("", text_of(footer))
+                if full.startswith(attribution["name"]):
+                    role = full[len(attribution["name"]):].lstrip(" ,،").strip()
+                    if role:
+                        attribution["role"] = role
             attribution = attribution or person_from_text(text_of(footer))
             _remove(footer)
         else:
@@ -517,11 +543,10 @@ class BlockBuilder:
         else:
             cite.tail = None
             _remove(cite)
-        person = {"name": name}
         role = _DASH.sub("", after).lstrip(" ,،").strip()
-        if role:
-            person["role"] = role
-        return person
+        if not role:
+            return person_from_text(name)
+        return {"name": name, "role": role}
 
     # -- inlines --------------------------------------------------------------------
 
