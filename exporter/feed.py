@@ -121,10 +121,8 @@ def _stat_key(path: Path) -> tuple[int, int, int]:
 
 
 def _release_time(article: Article) -> datetime:
-    published = article.published
-    assert published is not None
-    embargo = article.embargo
-    return max(published, embargo) if embargo is not None else published
+    """When an article may appear: its publication, or its embargo if that is later."""
+    return max(d for d in (article.published, article.embargo) if d is not None)
 
 
 class FeedBuilder:
@@ -140,6 +138,7 @@ class FeedBuilder:
         self.options = replace(base, base_url=settings.base_url, title=settings.title)
         self._articles: dict[Path, tuple[tuple[int, int, int], Article]] = {}
         self._items: dict[tuple[Any, ...], tuple[FeedItem, list[Companion]]] = {}
+        self._last: tuple[Any, bytes] = (None, b"")
 
     # -- inputs ---------------------------------------------------------------------
 
@@ -159,19 +158,15 @@ class FeedBuilder:
                     cached = self._articles.get(path)
                     article = cached[1] if cached and cached[0] == key else load(path)
                 except ExporterError as exc:
-                    self._fail(result, exc.with_source(path))
+                    result.failures.append(str(exc.with_source(path)))
                     continue
                 except Exception as exc:  # a reader bug: name the file, keep going
-                    self._fail(result, f"{path}: {type(exc).__name__}: {exc}")
+                    result.failures.append(f"{path}: {type(exc).__name__}: {exc}")
                     continue
                 seen[path] = (key, article)
                 entries.append(_Entry(article, str(path), (str(path), key)))
         self._articles = seen  # forget files that are gone or changed
         return entries
-
-    @staticmethod
-    def _fail(result: FeedResult, exc: ExporterError | str) -> None:
-        result.failures.append(str(exc))
 
     def _select(self, entries: list[_Entry], now: datetime, result: FeedResult) -> list[_Entry]:
         """Drop duplicates, undated, future and embargoed articles; newest first."""
@@ -182,8 +177,8 @@ class FeedBuilder:
             article = entry.article
             other = by_id.get(article.id) or (by_url.get(article.url) if article.url else None)
             if other is not None:
-                self._fail(result, f"{entry.name}: id/url: same article as {other} "
-                                   "(ids and urls must be unique in a feed); left out")
+                result.failures.append(f"{entry.name}: id/url: same article as {other} "
+                                       "(ids and urls must be unique in a feed); left out")
                 continue
             by_id[article.id] = entry.name
             if article.url:
@@ -220,7 +215,7 @@ class FeedBuilder:
         return tuple(stats)
 
     def _item(self, entry: _Entry, used: dict[tuple[Any, ...], Any]
-              ) -> tuple[FeedItem, list[Companion]]:
+              ) -> tuple[FeedItem, list[Companion], tuple[Any, ...] | None]:
         from .writers.rss import make_item, plan_media
 
         key = None
@@ -229,12 +224,12 @@ class FeedBuilder:
             cached = self._items.get(key)
             if cached is not None:
                 used[key] = cached
-                return cached
+                return (*cached, key)
         plan = plan_media(entry.article, self.options)
         made = (make_item(entry.article, self.options, plan), plan.companions)
         if key is not None:
             used[key] = made
-        return made
+        return (*made, key)
 
     def _channel(self, out: Path, items: Sequence[FeedItem], articles: Sequence[Article],
                  now: datetime) -> Any:
@@ -293,25 +288,32 @@ class FeedBuilder:
         items: list[FeedItem] = []
         chosen: list[Article] = []
         companions: list[Companion] = []
+        keys: list[Any] = []
         limit = self.settings.limit or len(entries)
         for entry in entries:  # render only what the feed shows; a failure lets the next in
             if len(items) >= limit:
                 break
             try:
-                item, files = self._item(entry, used)
+                item, files, key = self._item(entry, used)
             except ExporterError as exc:
-                self._fail(result, exc.with_source(entry.name))
+                result.failures.append(str(exc.with_source(entry.name)))
                 continue
             except Exception as exc:  # a rendering bug: report it, keep the feed going
-                self._fail(result, f"{entry.name}: {type(exc).__name__}: {exc}")
+                result.failures.append(f"{entry.name}: {type(exc).__name__}: {exc}")
                 continue
             items.append(item)
             chosen.append(entry.article)
             companions += files
+            keys.append(key)
             result.items.append(entry.article.id)
         self._items = used  # forget renders the feed no longer shows
         channel = self._channel(out, items, chosen, now)
-        data = render_feed(channel, items, self.settings.fmt)
+        signature = None if None in keys else (tuple(keys), channel)
+        if signature is not None and signature == self._last[0]:
+            data = self._last[1]  # same items, same channel: the same bytes as last time
+        else:
+            data = render_feed(channel, items, self.settings.fmt)
+            self._last = (signature, data)
         result.updated = channel.updated
         for companion in companions:  # pictures first, so the feed never points at nothing
             target = out.parent / companion.relpath
@@ -395,6 +397,3 @@ def run_every(builder: FeedBuilder, sources: Sequence[str | Path], out: Path, pe
     finally:
         signal.signal(signal.SIGTERM, previous)
 
-
-__all__ = ["EXIT_LOCKED", "FeedBuilder", "FeedLockedError", "FeedResult", "FeedSettings",
-           "build_feed", "expand_inputs", "run_every"]

@@ -240,6 +240,28 @@ def test_build_feed_api(corpus, tmp_path):
         build_feed(articles, tmp_path / "x.xml", title="API", link="/relative")
 
 
+def test_long_lived_builder_notices_changes(corpus, tmp_path):
+    """--every keeps a builder: unchanged files are reused, edited files and pictures are not."""
+    from exporter.feed import FeedBuilder, FeedSettings
+
+    builder = FeedBuilder(FeedSettings(title="T", link=LINK, base_url=BASE))
+    out = tmp_path / "feed.xml"
+    now = datetime.fromisoformat(NOW3)
+    first = builder.build([corpus], out, now)
+    assert first.changed and not builder.build([corpus], out, now).changed
+    story = corpus / "future" / "article.json"
+    data = json.loads(story.read_text())
+    data["headline"] = "Future: an edited headline"
+    story.write_text(json.dumps(data))
+    picture = corpus / "tram-line" / "tram.jpg"
+    picture.write_bytes((corpus / "deconflict" / "lead.jpg").read_bytes())  # replaced in place
+    third = builder.build([corpus], out, now)
+    feed = out.read_bytes()
+    assert third.changed and _titles(feed)[0] == "Future: an edited headline"
+    lengths = [e.get("length") for e in etree.fromstring(feed).iter("enclosure")]
+    assert str(picture.stat().st_size) in lengths
+
+
 # --- config file --------------------------------------------------------------------------
 
 
