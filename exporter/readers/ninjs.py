@@ -274,7 +274,10 @@ def _lead_image(doc: dict[str, Any], from_body: dict[str, Any] | None, source: s
         log.warning("%s: lead_image: the picture association has no rendition to show; left out",
                     source)
         return None
-    image.setdefault("alt", image.get("caption") or "")
+    if image.get("alt") is None:
+        image["alt"] = image.get("caption") or ""
+        log.warning("%s: lead_image.alt: the picture has no alt text; %s", source,
+                    "its caption stands in" if image["alt"] else "left empty")
     return image
 
 
