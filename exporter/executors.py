@@ -355,8 +355,11 @@ class DaskExecutor:
                              "install it with: pip install 'exporter[dask]'") from None
         cluster = None
         if self.address:
-            try:
-                client = Client(self.address, timeout="20s")
+            import dask
+
+            try:  # how long to try: Dask's own setting (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+                client = Client(self.address,
+                                timeout=dask.config.get("distributed.comm.timeouts.connect"))
             except OSError as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {self.address}: {exc}"
                                  ) from None
