@@ -90,6 +90,8 @@ class FormatResult:
     traceback: str | None = None
     #: warnings logged while rendering (shown by the parent process)
     warnings: list[str] = field(default_factory=list)
+    #: files published next to the output (RSS media): relative path -> sha256
+    companions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -205,8 +207,8 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
     called before each format and ``on_done(result)`` after it (the process
     executor streams them to the parent for deadlines and crash recovery).
     """
-    from .api import load, output_path, write_one
-    from .manifest import sha256_file
+    from .api import load, output_path, write_one, writer
+    from .manifest import sha256_bytes, sha256_file
 
     result = JobResult(job.index, job.source)
     capture = getattr(_CAPTURE, "enabled", False)
@@ -233,6 +235,9 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
                 target = write_one([article], fmt, output_path(article, fmt, job.out_dir), options)
             outcome.path = str(target)
             outcome.sha256 = sha256_file(target)
+            with contextlib.suppress(Exception):  # written already; only tracking is lost
+                outcome.companions = {rel: sha256_bytes(data) for rel, data
+                                      in writer(fmt).companion_files([article], options)}
         except RenderTimeout:
             outcome.error = timeout_message(job.source, fmt, job.timeout or 0)
             outcome.timed_out = True
@@ -431,7 +436,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
             written.setdefault(result.index, []).append(target)
             if outcome.sha256 is not None:
                 manifest.record_output(target.name, made_from(key, input_sha, outcome.format),
-                                       images, remote, outcome.sha256)
+                                       images, remote, outcome.sha256, outcome.companions)
             reporter.wrote(target)
         reporter.advance()
 

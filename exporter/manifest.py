@@ -154,8 +154,8 @@ class Manifest:
         """True if output ``name`` exists, is unmodified and was made from ``expected``.
 
         ``expected`` holds ``source``, ``format``, ``input_sha256``, ``style``,
-        ``exporter``, ``writer`` and ``settings``; the recorded images are
-        re-hashed, and so is the output file itself.
+        ``exporter``, ``writer`` and ``settings``; the recorded images and
+        companion files (RSS ``media/``) are re-hashed, and so is the output.
         """
         record = self.outputs.get(name)
         if not record or record.get("volatile"):
@@ -167,6 +167,9 @@ class Manifest:
             return False
         if any(hashes(path) != digest for path, digest in images.items()):
             return False
+        companions = record.get("companions", {})
+        if any(hashes(self.out_dir / rel) != digest for rel, digest in companions.items()):
+            return False
         digest = record.get("sha256")
         return digest is not None and sha256_file(self.out_dir / name) == digest
 
@@ -177,9 +180,12 @@ class Manifest:
         self._dirty_inputs.add(source_key)
 
     def record_output(self, name: str, made_from: Mapping[str, Any],
-                      images: Mapping[str, str | None], volatile: bool, sha256: str) -> None:
+                      images: Mapping[str, str | None], volatile: bool, sha256: str,
+                      companions: Mapping[str, str] | None = None) -> None:
         record = dict(made_from)
         record.update(images=dict(images), sha256=sha256)
+        if companions:
+            record["companions"] = dict(companions)
         if volatile:
             record["volatile"] = True
         self.outputs[name] = record

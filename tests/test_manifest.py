@@ -160,3 +160,19 @@ def test_cli_force_and_summary_line(batch) -> None:
     assert run(["export", *map(str, paths), "-f", ",".join(formats), "-o", str(out), "-q",
                 "--force"]) == 0
     assert outputs(out) == before  # rebuilt, same bytes (deterministic)
+
+
+@pytest.mark.skipif(not available("rss"), reason="the RSS writer is not available")
+def test_deleted_companion_media_is_rebuilt(tmp_path: Path) -> None:
+    from exporter.writers import WriteOptions
+
+    paths = make_articles(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    options = WriteOptions(base_url="https://example.org/news/")
+    first = run_batch(paths, ["rss"], out, options, jobs=1)
+    media = [p for p in (out / "media").iterdir()] if (out / "media").is_dir() else []
+    assert not first.failed and media
+    assert run_batch(paths, ["rss"], out, options, jobs=1).written == []
+    media[0].unlink()
+    again = run_batch(paths, ["rss"], out, options, jobs=1)
+    assert [p.name for p in again.written] == ["story-000.rss"] and media[0].is_file()
