@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
@@ -41,6 +41,27 @@ def zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
 
 
+def write_zip(entries: Iterable[tuple[str, bytes]], when: datetime, first: Sequence[str] = (),
+              stored: Sequence[str] = ()) -> bytes:
+    """A ZIP archive of ``(name, bytes)`` entries with fixed times, permissions and order.
+
+    Entries named in ``first`` come first in that order, the rest keep their
+    given order; entries named in ``stored`` are not compressed.
+    """
+    stamp = zip_time(when)
+    contents = dict(entries)
+    ordered = [n for n in first if n in contents] + [n for n in contents if n not in first]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, contents[name])
+    return out.getvalue()
+
+
 def normalise_zip(data: bytes, when: datetime, first: Sequence[str] = (),
                   stored: Sequence[str] = ()) -> bytes:
     """Rewrite a ZIP archive with fixed times, fixed permissions and stable order.
@@ -48,16 +69,5 @@ def normalise_zip(data: bytes, when: datetime, first: Sequence[str] = (),
     Entries named in ``first`` come first in that order, the rest keep their
     original order; entries named in ``stored`` are not compressed.
     """
-    stamp = zip_time(when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        ordered = [n for n in first if n in names] + [n for n in names if n not in first]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return write_zip(((n, src.read(n)) for n in src.namelist()), when, first, stored)
