@@ -5,26 +5,29 @@ an XHTML document per article, styled by ``styles/epub.css``. Pictures are
 read through the resource gate and packaged as ``images/<hash><ext>``; a
 remote picture is never referenced from the book. What goes into the
 package (metadata, accessibility metadata, navigation) is decided in
-:mod:`exporter.epub_package`; ebooklib only writes the OPF, the NCX and the
-ZIP, and the ZIP is then normalised so the same input gives the same bytes.
+:mod:`exporter.epub_package`; ebooklib writes the OPF and the NCX, and the
+ZIP is written once by :func:`exporter.reproducible.write_zip` (fixed times,
+``mimetype`` first and stored) so the same input gives the same bytes.
 
 ebooklib traps handled here: ``write_epub`` swallows write errors unless
-``raise_exceptions`` is set, stamps ``dcterms:modified`` with the clock
-unless ``mtime`` is given, picks a random identifier, and re-parses chapter
-HTML with an HTML parser (our documents are passed through untouched).
+``raise_exceptions`` is set -- we do not call it: ebooklib's own writer
+fills a list of entries in memory, and any exception it raises becomes a
+RenderError; it stamps ``dcterms:modified`` with the clock unless ``mtime``
+is given; it picks a random identifier; and it re-parses chapter HTML with
+an HTML parser (our documents are passed through untouched).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .. import epub_package as pkg
 from ..errors import RenderError, UsageError
 from ..rendering import labels
-from ..reproducible import build_time, normalise_zip
+from ..reproducible import build_time, write_zip
 from ..resources import load_article_images
 from . import WriteOptions, Writer
 
@@ -97,7 +100,8 @@ class _Book:
         name = f"article-{index:03d}.xhtml" if self.edition else "article.xhtml"
         fragment = self.options.renderer.article_html(article, image_url, id_prefix=prefix)
         data = pkg.xhtml_document(fragment, title=article.headline, lang=article.language,
-                                  dir=article.dir, body_class="article-document")
+                                  dir=article.dir, body_class="article-document",
+                                  check=self.options.style.user_dir is not None)
         self.documents.append((name, article.headline, data))
         self.toc[index] = pkg.article_toc(article, name, prefix, self.lang)
 
@@ -171,21 +175,16 @@ class _Book:
                                edition_title=self.title() if self.edition else None)
         # ebooklib prints mtime with strftime and a literal "Z": give it UTC.
         modified = (pkg.modified_time(self.articles) or build_time()).astimezone(UTC)
-        data = self._ebooklib_zip(nav, modified)
+        entries = [("mimetype", b"application/epub+zip"), *self._ebooklib_entries(nav, modified)]
         stored = ["mimetype"] + [f"EPUB/{href}" for href, (media_type, _) in self.images.items()
                                  if media_type in _STORED_TYPES]
-        when = build_time(modified)
-        return normalise_zip(data, when, first=("mimetype",), stored=stored)
+        return write_zip(entries, build_time(modified), first=("mimetype",), stored=stored)
 
-    def _ebooklib_zip(self, nav: bytes, modified: datetime) -> bytes:
+    def _ebooklib_entries(self, nav: bytes, modified: datetime) -> list[tuple[str, bytes]]:
+        """The package files, as ebooklib writes them: ``[(zip path, bytes)]``."""
         from ebooklib import epub
 
-        class Prepared(epub.EpubHtml):
-            """A finished XHTML document: ebooklib writes it as given."""
-
-            def get_content(self, default: bytes | None = None) -> bytes:
-                return self.content
-
+        Prepared, Collector = _ebooklib_classes()
         book = epub.EpubBook()
         book.metadata = {}  # drop ebooklib's generator line and random identifier
         book.set_identifier(pkg.book_identifier(self.articles))
@@ -226,19 +225,49 @@ class _Book:
         # out of the reading order (linear="no") but in the spine, as landmarks need.
         book.spine = ([nav_item] if self.edition else [(nav_item, "no")]) + docs
 
-        out = io.BytesIO()
-        where = self.articles[0].origin if not self.edition else None
+        writer = Collector("", book, {"mtime": modified, "epub3_pages": False,
+                                      "epub3_landmark": False,
+                                      "package_direction": self.dir == "rtl"})
         try:
-            ok = epub.write_epub(out, book, {"raise_exceptions": True, "mtime": modified,
-                                             "compresslevel": 0, "epub3_pages": False,
-                                             "epub3_landmark": False,
-                                             "package_direction": self.dir == "rtl"})
+            writer.process()
+            writer.write()
         except Exception as exc:
+            where = self.articles[0].origin if not self.edition else None
             raise RenderError(f"ebooklib could not write the EPUB: {type(exc).__name__}: {exc}",
                               source=where) from exc
-        if ok is False:
-            raise RenderError("ebooklib could not write the EPUB", source=where)
-        return out.getvalue()
+        return writer.entries
+
+
+@cache
+def _ebooklib_classes() -> tuple[type, type]:
+    """ebooklib subclasses, made on first use (ebooklib is imported only when writing)."""
+    from ebooklib import epub
+
+    class Prepared(epub.EpubHtml):
+        """A finished XHTML document: ebooklib writes it as given, not re-parsed."""
+
+        def get_content(self, default: bytes | None = None) -> bytes:
+            return self.content
+
+    class Collector(epub.EpubWriter):
+        """ebooklib's writer with its ZIP replaced by a list of entries.
+
+        ``write_epub`` would zip everything (with the clock's times), catch
+        OSError and return False; here nothing is caught and the one ZIP is
+        written by :func:`write_zip`. ``self.out`` only needs ``writestr``.
+        """
+
+        def write(self) -> None:
+            self.entries: list[tuple[str, bytes]] = []
+            self.out = self
+            self._write_container()
+            self._write_opf()
+            self._write_items()
+
+        def writestr(self, name: str, data: str | bytes, *args: Any, **kwargs: Any) -> None:
+            self.entries.append((name, data.encode("utf-8") if isinstance(data, str) else data))
+
+    return Prepared, Collector
 
 
 def _ncx_entry(entry: pkg.TocEntry, uid: str) -> Any:
