@@ -400,9 +400,16 @@ def test_hostile_image_fails_naming_the_field(tmp_path: Path, http_server, src: 
     assert hits == []
 
 
-def test_refusing_fetcher_never_serves_outside_files(tmp_path: Path, http_server) -> None:
-    """Straight into WeasyPrint: attachments, images and redirects all go through the gate."""
+def test_refusing_fetcher_never_serves_outside_files(tmp_path: Path, http_server,
+                                                    monkeypatch) -> None:
+    """Straight into WeasyPrint: attachments, images and stylesheets all go through the gate."""
+    import urllib.request
+
     import weasyprint
+
+    opened: list[object] = []
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open",
+                        lambda self, *a, **k: opened.append(a) or 1 / 0)
 
     from exporter.pdf_fetcher import GateFetcher
     from exporter.resources import ResourceGate
@@ -421,11 +428,20 @@ def test_refusing_fetcher_never_serves_outside_files(tmp_path: Path, http_server
     with exporter_warnings():
         data = weasyprint.HTML(string=html, base_url=tmp_path.as_uri() + "/",
                                url_fetcher=fetcher).write_pdf(uncompressed_pdf=True)
-    assert hits == []
+    assert hits == [] and opened == []  # WeasyPrint's own fetcher (urllib) never ran
     assert _passwd_marker() not in data
     assert any(u.endswith("/ok.png") for u in fetcher.served)
     assert len(fetcher.refused) >= 5
     assert fetcher.served == [u for u in fetcher.served if u.endswith("/ok.png")]
+
+
+def test_symlink_out_of_the_article_folder_is_refused(tmp_path: Path) -> None:
+    path = copy_fixture("deconflict", tmp_path)
+    link = path.parent / "lead.jpg"
+    link.unlink()
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(ResourceError, match=r"lead_image\.src"):
+        WRITER.render([load(path)], WriteOptions())
 
 
 def test_writer_drops_attachments_even_inside_the_article_folder(tmp_path: Path) -> None:
