@@ -444,6 +444,15 @@ def test_symlink_out_of_the_article_folder_is_refused(tmp_path: Path) -> None:
         WRITER.render([load(path)], WriteOptions())
 
 
+def test_picture_weasyprint_cannot_draw_fails_naming_the_field(tmp_path: Path) -> None:
+    """The gate only sniffs headers: a broken SVG passes it, then must not vanish silently."""
+    path = copy_fixture("deconflict", tmp_path)
+    (path.parent / "lead.jpg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect',
+                                          encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"lead_image\.src: .*could not be drawn"):
+        WRITER.render([load(path)], WriteOptions())
+
+
 def test_writer_drops_attachments_even_inside_the_article_folder(tmp_path: Path) -> None:
     """A style whose template links an attachment still embeds nothing."""
     style = tmp_path / "style"

@@ -27,10 +27,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..errors import UsageError
+from ..errors import ResourceError, UsageError
 from ..rendering import byline_text, inline_text
 from ..reproducible import source_date_epoch
-from ..resources import ResourceGate, load_article_images
+from ..resources import ResourceGate, image_fields, load_article_images
 from . import WriteOptions, Writer
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ class PdfWriter(Writer):
             disarm_attachments(document)
             pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
                                      pdf_identifier=True)
+        check_pictures(records, article, html.base_url)
         missing = forward_warnings(records, source, "pdf", fetcher)
         if missing:
             report_missing_glyphs(article, missing)
@@ -276,6 +277,29 @@ def forward_warnings(records: list[logging.LogRecord], source: str, field: str,
         first_line = message.strip().splitlines()[0] if message.strip() else message
         log.warning("%s: %s: pdf: %s", source, field, first_line)
     return missing
+
+
+def check_pictures(records: list[logging.LogRecord], article: Article, base_url: str) -> None:
+    """Fail, naming the field, when WeasyPrint could not draw a content picture.
+
+    The gate checked every picture before rendering, but only its header (an
+    SVG is not parsed at all): a picture WeasyPrint then fails to decode
+    would otherwise vanish from the page with nothing but a log line.
+    """
+    from weasyprint.urls import url_join
+
+    failures = [r.getMessage() for r in records
+                if r.getMessage().startswith(("Failed to load image", "Failed to render SVG"))]
+    if not failures:
+        return
+    for field, image in image_fields(article):
+        url = url_join(base_url, image.src.strip(), False, None) or image.src
+        for message in failures:
+            if url in message or repr(url) in message:
+                detail = message.rpartition("': ")[2].strip() if "': " in message else ""
+                raise ResourceError(f"{image.src[:80]!r} could not be drawn "
+                                    f"({detail or 'WeasyPrint cannot decode it'})",
+                                    source=article.origin or "<article>", field=f"{field}.src")
 
 
 def text_fields(article: Article) -> Iterator[tuple[str, str]]:
