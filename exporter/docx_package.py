@@ -1,7 +1,7 @@
 """Packaging and picture conversion for the DOCX writer.
 
-Saving without python-docx's own compression (the archive is rewritten once
-by :func:`exporter.reproducible.normalise_zip`), caching the reference
+Saving without python-docx's own ZIP (the parts go straight to
+:func:`exporter.reproducible.write_zip`, compressed once), caching the reference
 document uncompressed, and turning pictures Word cannot embed (WebP, GIF,
 TIFF, SVG with cairosvg) into PNG -- or refusing them with the error given.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any, BinaryIO
+from typing import Any
 
 from .errors import ResourceError
 
@@ -29,25 +29,22 @@ def stored(data: bytes) -> bytes:
         return data
 
 
-class _StoredZip:
-    """A python-docx physical package writer that does not compress: the archive is
-    rewritten once by :func:`normalise_zip` anyway, so deflating here is wasted."""
+class _Entries:
+    """A python-docx physical package writer that only collects ``(name, bytes)``:
+    :func:`exporter.reproducible.write_zip` then builds the one, deterministic ZIP."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED)
-        self.names: list[str] = []
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.names.append(pack_uri.membername)
-        self.zip.writestr(pack_uri.membername, blob)
+        self.entries.append((pack_uri.membername, blob))
 
     def close(self) -> None:
-        self.zip.close()
+        pass
 
 
-def save(document: Any) -> tuple[bytes, list[str]]:
-    """Serialise ``document``; return the ZIP bytes and its picture members."""
-    out = io.BytesIO()
+def entries(document: Any) -> list[tuple[str, bytes]]:
+    """The parts of ``document`` as ZIP entries, in python-docx's order, uncompressed."""
     try:
         from docx.opc.pkgwriter import PackageWriter
 
@@ -55,19 +52,22 @@ def save(document: Any) -> tuple[bytes, list[str]]:
         parts = list(package.parts)
         for part in parts:
             part.before_marshal()
-        phys = _StoredZip(out)
+        phys = _Entries()
         PackageWriter._write_content_types_stream(phys, parts)
         PackageWriter._write_pkg_rels(phys, package.rels)
         PackageWriter._write_parts(phys, parts)
-        phys.close()
-        names = phys.names
-    except AttributeError:  # python-docx internals moved: its public, compressing save
+        return phys.entries
+    except AttributeError:  # python-docx internals moved: its public (compressing) save
         out = io.BytesIO()
         document.save(out)
-        names = zipfile.ZipFile(out).namelist()
-    media = [n for n in names if n.startswith("word/media/")
-             and n.lower().endswith((".png", ".jpg", ".jpeg"))]
-    return out.getvalue(), media
+        with zipfile.ZipFile(out) as z:
+            return [(name, z.read(name)) for name in z.namelist()]
+
+
+def compressed_media(names: list[str]) -> list[str]:
+    """Pictures already compressed (PNG, JPEG): stored, they cost no second deflate."""
+    return [n for n in names if n.startswith("word/media/")
+            and n.lower().endswith((".png", ".jpg", ".jpeg"))]
 
 
 def to_png(data: bytes, error: ResourceError) -> tuple[bytes, int, int]:

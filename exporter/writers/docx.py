@@ -34,7 +34,7 @@ from ..rendering import (
     safe_href,
     sorted_corrections,
 )
-from ..reproducible import build_time, normalise_zip
+from ..reproducible import build_time, write_zip
 from ..resources import load_article_images
 from . import WriteOptions, Writer
 
@@ -100,10 +100,10 @@ class DocxWriter(Writer):
             raise RenderError(f"the reference document {path} cannot be used: "
                               f"{exc or type(exc).__name__}", source=article.origin) from None
         _Builder(document, article, images, options).build()
-        raw, media = docx_package.save(document)
+        parts = docx_package.entries(document)
         when = build_time(article.published, article.updated)
-        # pictures are compressed already: stored, they cost no second deflate
-        stream.write(normalise_zip(raw, when, first=("[Content_Types].xml",), stored=media))
+        media = docx_package.compressed_media([name for name, _ in parts])
+        stream.write(write_zip(parts, when, first=("[Content_Types].xml",), stored=media))
 
 
 class _Builder:
