@@ -116,6 +116,21 @@ def test_credit_on_its_own_line_and_naive_date_warns(caplog):
     assert len(article.body) == 3
 
 
+def test_bbc_style_labels_nav_words_relative_time_and_topics():
+    article = load(READERS / "tram-drivers.txt")
+    assert article.headline == "Tram drivers to strike on Friday over rosters"
+    assert article.standfirst == ("Drivers say new rosters leave them with less than eleven hours "
+                                  "between shifts")
+    assert [(p.name, p.role) for p in article.bylines] == [("JANE DOE", "Transport reporter")]
+    assert article.lead_image.caption == "Drivers outside the Northgate depot on Wednesday"
+    assert article.lead_image.credit == "Getty Images"
+    assert [b.type for b in article.body] == ["paragraph"] * 3
+    text = "\n".join(body_texts(article))
+    for chrome in ("About sharing", "Related Topics", "Trams\n", "Strikes", "2 hours ago",
+                   "Image source", "Accessibility"):
+        assert chrome not in text
+
+
 @pytest.mark.parametrize("line", [
     "Skip to main content", "ADVERTISEMENT", "Menu", "Search", "Share this article",
     "Read more", "Sign in", "Subscribe", "Cookie settings", "Share on WhatsApp",
@@ -146,6 +161,11 @@ def test_body_lines_are_never_chrome(line):
     ("The depot at dawn | Credit: City Council", ("The depot at dawn", "City Council")),
     ("Officials said the group (IS) was behind it.", None),
     ("The minister (pictured) resigned on Monday", None),
+    ("Firefighters at the scene (AFP via Getty Images)",
+     ("Firefighters at the scene", "AFP via Getty Images")),
+    ("Firefighters at the scene (Photo: AFP)", ("Firefighters at the scene", "AFP")),
+    ("Firefighters at the scene. Image credit: Jane Doe/PA",
+     ("Firefighters at the scene.", "Jane Doe/PA")),
 ])
 def test_caption_credit_split(line, expected):
     assert split_caption(line) == expected

@@ -58,6 +58,9 @@ _CHROME = re.compile(r"^(?:" + "|".join([
     r"follow us(?: on .{1,30})?|follow(?: the author)?",
     r"listen(?: to this article)?(?: \d+ min(?:ute)?s?)?|play(?: video)?|watch(?: video| now)?",
     r"\d+ min(?:ute)?s? (?:read|listen)|reading time:? \d+ min(?:ute)?s?",
+    r"(?:(?:updated|published|posted) )?\d+ (?:minutes?|mins?|hours?|hrs?|days?) ago",
+    r"about sharing|accessibility links|close (?:panel|menu|search|dialog)|your account",
+    r"watch live|live|photo gallery|enlarge(?: this)?(?: image| photo)?|expand (?:image|photo)",
     r"image|photo|video|gallery|enlarge(?: this image)?|toggle caption|hide caption|expand",
     r"(?:view|open) (?:image )?gallery|comments?|\d+ comments?|(?:view|show|hide|read) comments",
     r"leave a comment|join the (?:conversation|discussion)|loading\W*",
@@ -85,11 +88,15 @@ def is_chrome(line: str) -> bool:
 
 # --- credits and captions ----------------------------------------------------------
 
-_CREDIT_LABEL = r"(?:photo(?:graph)?s?|pictures?|image|credit|foto|illustration|graphic)"
+_CREDIT_LABEL = (r"(?:(?:photo|image|picture) (?:credit|source|copyright)|photo(?:graph)?s?|pictures?"
+                 r"|image|credit|foto|illustration|graphic)")
 _TRAILING_LABEL = re.compile(r"^(?P<caption>.*?\S)\s*(?:[|–—-]\s*)?\b" + _CREDIT_LABEL
                              + r"\s*:\s*(?P<credit>[^:]{1,80})$", re.I)
 _TRAILING_PARENS = re.compile(r"^(?P<caption>.*\S)\s+\((?P<credit>[^()]{1,80})\)$")
-_CREDIT_ONLY = re.compile(r"^(?:" + _CREDIT_LABEL + r"\s*:|(?:photo|picture|image)s?\s+by)\s*(?P<credit>\S.{0,79})$", re.I)
+_CREDIT_ONLY = re.compile(r"^(?:" + _CREDIT_LABEL + r"\s*:|(?:photo|picture|image)s?\s+by"
+                          r"|image (?:source|copyright)\s*,?)\s*(?P<credit>\S.{0,79})$", re.I)
+_CAPTION_LABEL = re.compile(r"^(?:image caption|caption)\s*[,:]\s*(?P<caption>\S.*)$", re.I)
+_LABEL_IN_PARENS = re.compile(r"^(?:" + _CREDIT_LABEL + r"\s*:|(?:photo|picture|image)s?\s+by)\s*", re.I)
 _PARENS_ONLY = re.compile(r"^\((?P<credit>[^()]{1,80})\)$")
 
 
@@ -102,12 +109,14 @@ def _looks_like_credit(text: str) -> bool:
 
 def split_caption(line: str) -> tuple[str, str] | None:
     """``caption (Credit)`` / ``caption Photo: Credit`` -> (caption, credit), else None."""
-    m = _TRAILING_LABEL.match(line)
-    if m and _looks_like_credit(m["credit"]):
-        return m["caption"].rstrip(" |–—-"), m["credit"].strip()
     m = _TRAILING_PARENS.match(line)
-    if m and _looks_like_credit(m["credit"]) and _has_credit_shape(m["credit"]):
-        return m["caption"], m["credit"].strip()
+    if m:
+        credit = _LABEL_IN_PARENS.sub("", m["credit"].strip())
+        if _looks_like_credit(credit) and _has_credit_shape(credit):
+            return m["caption"], credit
+    m = _TRAILING_LABEL.match(line)
+    if m and _looks_like_credit(m["credit"]) and not m["credit"].rstrip().endswith(")"):
+        return m["caption"].rstrip(" |–—-"), m["credit"].strip()
     return None
 
 
@@ -122,15 +131,18 @@ def _has_credit_shape(credit: str) -> bool:
 def credit_only(line: str) -> str | None:
     """A line that is only a credit (``Photo: Ana Costa``, ``(AA)``), else None."""
     m = _CREDIT_ONLY.match(line) or _PARENS_ONLY.match(line)
-    if m and _looks_like_credit(m["credit"]):
-        return m["credit"].strip()
+    if m:
+        credit = _LABEL_IN_PARENS.sub("", m["credit"].strip())
+        if _looks_like_credit(credit):
+            return credit
     return None
 
 
 # --- bylines ------------------------------------------------------------------------
 
 _NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der",
-                   "den", "la", "le", "al", "el", "bin", "ibn", "ben", "y", "e", "of", "and"}
+                   "den", "la", "le", "al", "el", "bin", "ibn", "ben", "y", "e", "of", "and",
+                   "via", "for"}
 _BYLINE = re.compile(r"^(?:by|words by|written by|text by|von|par|por)\s+(?P<who>\S.{1,148})$", re.I)
 _PERSON_SPLIT = re.compile(r"\s+(?:and|&|und|et|y)\s+|\s*[·|;]\s*")
 
@@ -183,6 +195,10 @@ _DATE_FORMS = [
 ]
 
 
+_NUMERIC_DATE = re.compile(r"^" + _DATE_PREFIX + _WEEKDAY + r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+                           r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?(?:\s*[A-Z]{2,5})?$", re.I)
+
+
 class DateLine:
     """A recognised date line: which field it names and its value (None when naive)."""
 
@@ -217,6 +233,11 @@ def parse_date_line(line: str) -> DateLine | None:
         if month is None:
             return None
         return DateLine(field, _build_date(m, month), text)
+    m = _NUMERIC_DATE.match(text)
+    if m:  # 20/10/2015: day and month order unknown, no zone: never usable
+        label = (m["label"] or "published").lower()
+        return DateLine("updated" if "updated" in label or "modified" in label else "published",
+                        None, text)
     return None
 
 
@@ -299,6 +320,10 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
         pos += 1
     if pos >= len(seq):
         return doc
+    # Section names of the site's navigation (one or two words) before the headline.
+    while pos + 1 < len(seq) and len(seq[pos][0].split()) <= 2 and not ends_sentence(seq[pos][0]) \
+            and any(len(x.split()) >= 3 for x, _ in seq[pos + 1:pos + 8]):
+        pos += 1
     doc["headline"] = seq[pos][0]
     pos = _read_header(seq, pos + 1, doc, source, origin)
     doc["body"] = _body(seq[pos:])
@@ -307,7 +332,7 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
     return doc
 
 
-_LINK_LIST = re.compile(r"^(?:related(?: articles| stories| content| coverage)?|most (?:read|popular|viewed"
+_LINK_LIST = re.compile(r"^(?:related(?: articles| stories| content| coverage| topics)?|topics|most (?:read|popular|viewed"
                         r"|shared)|more (?:stories|on this story|news)|recommended(?: for you| stories)?"
                         r"|you (?:may|might) also (?:like|be interested in)|trending(?: now)?"
                         r"|top stories|latest (?:news|stories)|read (?:more|next))\W*$", re.I)
@@ -373,6 +398,22 @@ def _read_header(seq: list[tuple[str, bool]], pos: int, doc: dict[str, Any], sou
             pos += 1
             continue
         if image is None:
+            labelled = _CAPTION_LABEL.match(line)
+            credit_first = credit_only(line)
+            if labelled or (credit_first and following and _CAPTION_LABEL.match(following)):
+                if labelled:
+                    caption = labelled["caption"]
+                    credit = credit_only(following) if following else None
+                    split = split_caption(caption) if credit is None else None
+                    if split:
+                        caption, credit = split
+                    image = {"caption": caption, **({"credit": credit} if credit else {})}
+                    pos += 2 if credit and not split else 1
+                else:
+                    cap = _CAPTION_LABEL.match(following or "")
+                    image = {"caption": cap["caption"] if cap else "", "credit": credit_first}
+                    pos += 2
+                continue
             split = split_caption(line)
             if split is not None:
                 image = {"caption": split[0], "credit": split[1]}
