@@ -17,18 +17,21 @@ One failure never stops the rest; every failure names its file.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
-import threading
+import statistics
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ExporterError, UsageError
+from .worker import CAPTURE, RenderTimeout, capture_warnings, deadline, write_options
+
+__all__ = ["BatchSummary", "Failure", "FormatResult", "Job", "JobResult", "RenderTimeout",
+           "Reporter", "deadline", "run_batch", "run_chunk", "run_job"]
 
 if TYPE_CHECKING:
     from .writers import WriteOptions
@@ -37,15 +40,6 @@ log = logging.getLogger("exporter")
 
 #: seconds one format of one article may take to render (``--timeout``); 0 or None: no limit
 DEFAULT_TIMEOUT = 120.0
-
-
-class RenderTimeout(BaseException):
-    """Raised inside a render that ran past its deadline.
-
-    A ``BaseException`` so that neither a writer's nor ``write_one``'s
-    ``except Exception`` can swallow it; ``atomic_write`` still removes the
-    temporary file on the way out.
-    """
 
 
 class BatchError(ExporterError):
@@ -110,93 +104,7 @@ def error_message(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ExporterError) else f"{type(exc).__name__}: {exc}"
 
 
-# --- the worker side ------------------------------------------------------------------
-
-_OPTIONS: dict[str, WriteOptions] = {}
-_CAPTURE = threading.local()
-
-
-class _CaptureHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        target = getattr(_CAPTURE, "lines", None)
-        if target is not None and record.levelno >= logging.WARNING:
-            target.append(record.getMessage())
-
-
-def capture_warnings() -> None:
-    """In a worker process: collect exporter warnings into the results instead of stderr."""
-    logger = logging.getLogger("exporter")
-    if not any(isinstance(h, _CaptureHandler) for h in logger.handlers):
-        logger.addHandler(_CaptureHandler())
-        logger.propagate = False
-        logger.setLevel(logging.WARNING)
-    _CAPTURE.enabled = True
-
-
-def warm_up(formats: Sequence[str]) -> None:
-    """Import each writer's libraries, build its instance and render a tiny article once.
-
-    A process's first render is much slower (WeasyPrint: about 150 ms more);
-    done here, it is not charged to the first article's timeout.
-    """
-    import io
-
-    from .api import writer
-    from .model import Article
-    from .writers import WriteOptions
-
-    article = Article.from_data({"id": "warm-up", "headline": "Warm-up",
-                                 "body": [{"type": "paragraph", "content": "Text."}]})
-    for fmt in formats:
-        with contextlib.suppress(Exception):  # the job reports an unavailable writer
-            writer(fmt).write([article], io.BytesIO(), WriteOptions())
-
-
-def _write_options(job: Job) -> WriteOptions:
-    options = _OPTIONS.get(job.settings)
-    if options is None:
-        from .writers import WriteOptions
-
-        options = WriteOptions(**job.options)
-        _OPTIONS[job.settings] = options
-    return options
-
-
-@contextlib.contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`RenderTimeout` in this thread if the block runs past ``seconds``.
-
-    A watchdog timer raises the exception asynchronously into the rendering
-    thread, which works in any thread (Dask runs tasks in threads, where
-    SIGALRM cannot be used). It interrupts Python code -- WeasyPrint's layout
-    loops -- but not a single long call into C; for that the process
-    executor kills the worker (see :mod:`exporter.executors`).
-    """
-    if not seconds or seconds <= 0:
-        yield
-        return
-    tid = threading.get_ident()
-    lock = threading.Lock()
-    state = {"armed": True, "fired": False}
-
-    def fire() -> None:
-        with lock:
-            if state["armed"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid),
-                                                           ctypes.py_object(RenderTimeout))
-
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            state["armed"] = False
-            timer.cancel()
-            if state["fired"]:  # fired but maybe not delivered yet: clear it
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
+# --- the worker function ------------------------------------------------------------
 
 
 def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
@@ -211,8 +119,8 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
     from .manifest import sha256_bytes, sha256_file
 
     result = JobResult(job.index, job.source)
-    capture = getattr(_CAPTURE, "enabled", False)
-    _CAPTURE.lines = [] if capture else None
+    capture = getattr(CAPTURE, "enabled", False)
+    CAPTURE.lines = [] if capture else None
     try:
         article = job.article if job.article is not None else load(job.source)
     except Exception as exc:
@@ -224,7 +132,7 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
             if on_done is not None:
                 on_done(result.results[-1])
         return result
-    options = _write_options(job)
+    options = write_options(job)
     for fmt in job.formats:
         if on_begin is not None:
             on_begin(fmt)
@@ -245,7 +153,7 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
             outcome.error, outcome.traceback = error_message(exc), _tb(job, exc)
         outcome.seconds = time.perf_counter() - started
         if capture:
-            outcome.warnings, _CAPTURE.lines = _CAPTURE.lines, []
+            outcome.warnings, CAPTURE.lines = CAPTURE.lines, []
         result.results.append(outcome)
         if on_done is not None:
             on_done(outcome)
@@ -285,8 +193,8 @@ class BatchSummary:
     skipped: list[Path] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
-    #: render seconds per format, summed over articles (for benchmarks)
-    render_seconds: dict[str, float] = field(default_factory=dict)
+    #: render seconds of each article, per format (measured where it rendered)
+    render_seconds: dict[str, list[float]] = field(default_factory=dict)
     executor: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,7 +205,10 @@ class BatchSummary:
                 "seconds": round(self.seconds, 3),
                 "counts": {"written": len(self.written), "skipped": len(self.skipped),
                            "failed": len(self.failed)},
-                "executor": self.executor}
+                "executor": self.executor,
+                "render_seconds": {fmt: {"count": len(times), "total": round(sum(times), 3),
+                                         "median": round(statistics.median(times), 4)}
+                                   for fmt, times in self.render_seconds.items()}}
 
 
 class Reporter:
@@ -333,7 +244,6 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     (``recycle_after``, ``kill_grace``, ``dask_processes``...).
     """
     from . import __version__
-    from .executors import make_executor
     from .manifest import FileHashes, Manifest, image_files, settings_key, sha256_bytes
     from .registry import get_registry
     from .writers import WriteOptions
@@ -425,8 +335,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
         for outcome in result.results:
             for line in outcome.warnings:
                 reporter.warning(line)
-            summary.render_seconds[outcome.format] = (
-                summary.render_seconds.get(outcome.format, 0.0) + outcome.seconds)
+            summary.render_seconds.setdefault(outcome.format, []).append(outcome.seconds)
             if outcome.error is not None:
                 failure = Failure(job.source, outcome.format, outcome.error, outcome.traceback)
                 summary.failed.append(failure)
@@ -442,6 +351,8 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
 
     try:
         if job_list:
+            from .executors import make_executor
+
             runner = make_executor(executor, job_list, jobs=jobs, timeout=timeout,
                                    scheduler=scheduler, **executor_options)
             summary.executor = runner.name
@@ -457,15 +368,18 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
 
 def _read_input(path: Path) -> bytes | BaseException:
     """The input's bytes, or the error ``load`` would give for it."""
-    from .api import MAX_INPUT_BYTES
+    try:  # the common case needs no import of the API (and so no pydantic)
+        if path.is_file() and path.stat().st_size <= 1 << 20:
+            return path.read_bytes()
+    except OSError:
+        pass
+    from .api import MAX_INPUT_BYTES, load
 
     try:
         if path.is_file() and path.stat().st_size <= MAX_INPUT_BYTES:
             return path.read_bytes()
     except OSError:
         pass
-    from .api import load
-
     try:
         load(path)  # raises the one-line error (no such file, too big, a folder...)
     except Exception as exc:

@@ -96,7 +96,7 @@ class InlineExecutor:
 def _worker_main(conn: Connection, formats: list[str], recycle_after: int,
                  soft_timeout: bool) -> None:
     """A worker process: warm up, then render chunks until told to stop or retired."""
-    from .batch import capture_warnings, warm_up
+    from .worker import capture_warnings, warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     try:

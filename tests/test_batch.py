@@ -151,11 +151,11 @@ def test_stuck_worker_is_killed_and_replaced(tmp_path: Path) -> None:
 
 
 def test_recycled_workers_finish_the_batch(tmp_path: Path) -> None:
-    paths = make_articles(tmp_path / "in", 5)
+    paths = make_articles(tmp_path / "in", 3, small=True)
     summary = run_batch(paths, ["html"], tmp_path / "out", jobs=2, executor="process",
                         recycle_after=1, chunk_size=1)
     assert not summary.failed
-    assert [p.name for p in summary.written] == [f"story-{i:03d}.html" for i in range(5)]
+    assert [p.name for p in summary.written] == [f"story-{i:03d}.html" for i in range(3)]
 
 
 def test_duplicate_ids_in_a_parallel_batch(tmp_path: Path) -> None:
