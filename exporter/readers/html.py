@@ -14,7 +14,6 @@ warning naming the field, and the next source for that field is tried.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
@@ -28,21 +27,26 @@ from .html_blocks import (
     has_class,
     is_chrome,
     parse_figure,
-    person_from_text,
     sanitise,
     structured_person,
     text_of,
 )
-from .text import parse_byline, parse_timestamp
+from .html_meta import (
+    language_tag,
+    ld_image,
+    ld_people,
+    ld_text,
+    merge_people,
+    metadata,
+    people_from_text,
+)
+from .text import parse_timestamp
 
 if TYPE_CHECKING:
     from ..model import Article
 
 log = logging.getLogger("exporter")
 
-ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
-                 "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
-                 "BlogPosting", "LiveBlogPosting", "SatiricalArticle", "Report", "TechArticle")
 BODY_CLASSES = frozenset({"article-body", "article__body", "articlebody", "story-body",
                           "story-content", "entry-content", "post-content", "article-content",
                           "article-text", "body-text", "bodytext", "c-article-body",
@@ -85,111 +89,9 @@ def parse_page(text: str, source: str = "<input>", verbatim: bool = False) -> di
         doc = lhtml.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return {}
-    meta = _metadata(doc)
+    meta = metadata(doc)
     page = _Page(doc, meta, source, verbatim)
     return page.article()
-
-
-# --- structured data ---------------------------------------------------------------------
-
-
-def _metadata(doc: Any) -> dict[str, Any]:
-    """JSON-LD article, meta/OG/microdata values, canonical link, <html lang>, <title>."""
-    meta: dict[str, Any] = {"props": {}, "ld": {}}
-    props: dict[str, list[str]] = meta["props"]
-    for el in doc.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or
-               el.get("http-equiv") or "").strip().lower()
-        value = el.get("content")
-        if key and value is not None and value.strip():
-            props.setdefault(key, []).append(value.strip())
-    for el in doc.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
-            props.setdefault("canonical", []).append(el.get("href").strip())
-    for el in doc.iter("script"):
-        if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
-            raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", el.text.strip())
-            try:
-                found = _ld_article(json.loads(raw, strict=False))
-            except (json.JSONDecodeError, RecursionError):
-                continue
-            if found and not meta["ld"]:
-                meta["ld"] = found
-    root = doc.getroottree().getroot()
-    meta["lang"] = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    meta["dir"] = root.get("dir")
-    title = doc.find(".//title")
-    meta["title"] = text_of(title) if title is not None else None
-    return meta
-
-
-def _ld_article(data: Any, depth: int = 0) -> dict[str, Any] | None:
-    if depth > 6:
-        return None
-    if isinstance(data, list):
-        items = [_ld_article(x, depth + 1) for x in data]
-        found = [x for x in items if x]
-        return next((x for x in found if "NewsArticle" in str(x.get("@type"))), None) or \
-            next(iter(found), None)
-    if not isinstance(data, dict):
-        return None
-    kinds = data.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    if any(k in ARTICLE_TYPES for k in kinds if isinstance(k, str)):
-        return data
-    for key in ("@graph", "mainEntity", "itemListElement"):
-        if key in data:
-            found = _ld_article(data[key], depth + 1)
-            if found:
-                return found
-    return None
-
-
-def _ld_text(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = next((v for v in value if v), None)
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("alternateName")
-    if isinstance(value, str | int | float) and str(value).strip():
-        return " ".join(str(value).split())
-    return None
-
-
-def _ld_people(value: Any) -> list[dict[str, str]]:
-    people = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str) and item.strip() and not item.startswith(("http://", "https://")):
-            people.append({"name": " ".join(item.split())})
-        elif isinstance(item, dict) and _ld_text(item.get("name")):
-            person = {"name": _ld_text(item["name"])}
-            role = _ld_text(item.get("jobTitle"))
-            org = _ld_text(item.get("worksFor") or item.get("affiliation"))
-            if role:
-                person["role"] = role
-            if org:
-                person["organisation"] = org
-            people.append(person)
-    return people
-
-
-def _ld_image(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, list):
-        value = next((v for v in value if v), None)
-    if isinstance(value, str) and value.strip():
-        return {"src": value.strip()}
-    if not isinstance(value, dict):
-        return None
-    src = _ld_text(value.get("url") or value.get("contentUrl"))
-    if not src:
-        return None
-    image: dict[str, Any] = {"src": src}
-    caption = _ld_text(value.get("caption") or value.get("description"))
-    credit = _ld_text(value.get("creditText") or value.get("copyrightHolder") or value.get("author"))
-    if caption:
-        image["caption"] = caption
-    if credit:
-        image["credit"] = credit
-    return image
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -211,7 +113,7 @@ class _Page:
         return None
 
     def _url(self) -> str | None:
-        candidates = [_ld_text(self.ld.get("url")), self.ld.get("mainEntityOfPage"),
+        candidates = [ld_text(self.ld.get("url")), self.ld.get("mainEntityOfPage"),
                       self.prop("canonical"), self.prop("og:url")]
         for value in candidates:
             if isinstance(value, dict):
@@ -283,7 +185,7 @@ class _Page:
         headings = [h for h in body_el.iter("h1") if text_of(h)]
         if not headings:
             return None
-        wanted = _ld_text(self.ld.get("headline")) or self.prop("og:title") or ""
+        wanted = ld_text(self.ld.get("headline")) or self.prop("og:title") or ""
         for h in headings:
             if text_of(h) and text_of(h) in wanted:
                 return h
@@ -307,7 +209,7 @@ class _Page:
         page_h1 = text_of(h1, v) if h1 is not None else None
         if h1 is not None:
             self.consumed.append(h1)
-        headline = _ld_text(ld.get("headline"))
+        headline = ld_text(ld.get("headline"))
         if headline and page_h1 and headline.rstrip("…. ") != headline and \
                 page_h1.startswith(headline.rstrip("…. ")):
             headline = page_h1  # the JSON-LD headline was truncated
@@ -323,21 +225,21 @@ class _Page:
         section_el = self._first(elements, early, lambda el: (has_class(
             el, "section", "section-name", "section-label") and len(text_of(el)) <= 60) or
             (el.get("itemprop") or "") == "articleSection", v)
-        out["section"] = _ld_text(ld.get("articleSection")) or self.prop("article:section") or \
+        out["section"] = ld_text(ld.get("articleSection")) or self.prop("article:section") or \
             section_el
         out["dateline"] = self._first(elements, early, lambda el: has_class(el, "dateline") and
                                       el.getparent() is not None and el.getparent().tag != "p", v)
         page_people = self._page_byline(elements, early)
-        out["bylines"] = _merge_people(_ld_people(ld.get("author")), page_people)
+        out["bylines"] = merge_people(ld_people(ld.get("author")), page_people)
         if not out["bylines"] and self.prop("author"):
-            out["bylines"] = _people_from_text(self.prop("author") or "")
+            out["bylines"] = people_from_text(self.prop("author") or "")
         if out["kicker"] and out["kicker"] == out["section"]:
             out["kicker"] = None  # a section label shown above the headline
         self._dates(out, elements, early)
         self._lead_image(out, elements, early)
         self._tail_fields(out, elements)
         scoped = next((a for a in [root, *root.iterancestors()] if a.get("lang")), None)
-        out["language"] = _language(_ld_text(ld.get("inLanguage")) or self.meta.get("lang") or
+        out["language"] = language_tag(ld_text(ld.get("inLanguage")) or self.meta.get("lang") or
                                     (scoped.get("lang") if scoped is not None else None) or
                                     self.prop("og:locale", "content-language", "language"))
         direction = (scoped.get("dir") if scoped is not None else None) or self.meta.get("dir")
@@ -355,7 +257,7 @@ class _Page:
                 r"\s*,\s*", self.prop("news_keywords", "keywords") or "")
         out["tags"] = [" ".join(k.split()) for k in keywords if isinstance(k, str) and k.strip()]
         out["url"] = self.url
-        out["rights"] = out.get("rights") or _ld_text(ld.get("copyrightNotice")) or \
+        out["rights"] = out.get("rights") or ld_text(ld.get("copyrightNotice")) or \
             self.prop("copyright", "dcterms.rights", "dc.rights")
 
     def _first_paragraph(self, body_root: Any, order: dict[Any, int]) -> int:
@@ -399,7 +301,7 @@ class _Page:
                 names = [n for n in el.iter() if n is not el and isinstance(n.tag, str) and (
                     "author" in (n.get("rel") or "").split() or has_class(n, "author-name"))]
                 people = [{"name": text_of(n)} for n in names if text_of(n)]
-            return people or _people_from_text(text_of(el))
+            return people or people_from_text(text_of(el))
         return []
 
     def _dates(self, out: dict[str, Any], elements: list[Any], early: Any) -> None:
@@ -450,7 +352,7 @@ class _Page:
                 self.consumed.append(el)
                 out["lead_image"] = image
                 return
-        meta_image = _ld_image(self.ld.get("image"))
+        meta_image = ld_image(self.ld.get("image"))
         og = self.prop("og:image", "twitter:image")
         if meta_image is None and og:
             meta_image = {"src": og}
@@ -493,7 +395,7 @@ class _Page:
     def _standfirst_fallback(self, out: dict[str, Any]) -> None:
         if out.get("standfirst"):
             return
-        description = _ld_text(self.ld.get("description")) or self.prop(
+        description = ld_text(self.ld.get("description")) or self.prop(
             "og:description", "twitter:description", "description")
         if not description or description == out.get("headline"):
             return
@@ -504,19 +406,6 @@ class _Page:
             if text.startswith(stem) or " ".join(text.split()).startswith(stem):
                 return  # an excerpt of the first paragraph, not a standfirst
         out["standfirst"] = description
-
-
-def _merge_people(structured: list[dict[str, str]], page: list[dict[str, str]]
-                  ) -> list[dict[str, str]]:
-    """JSON-LD authors win; a role only the page shows is kept for the same name."""
-    if not structured:
-        return page
-    shown = {p["name"]: p for p in page}
-    merged = []
-    for person in structured:
-        extra = shown.get(person["name"], {})
-        merged.append({**{k: v for k, v in extra.items() if k != "name"}, **person})
-    return merged
 
 
 def _plain(content: Any) -> str:
@@ -530,24 +419,6 @@ def _is_standfirst(el: Any) -> bool:
         return False
     return bool(class_words(el) & STANDFIRST_WORDS) or (el.get("itemprop") or "") in (
         "description", "alternativeHeadline")
-
-
-def _people_from_text(text: str) -> list[dict[str, str]]:
-    text = " ".join(text.split())
-    if not re.match(r"^(?:by|words by|written by)\s", text, re.I):
-        text = "By " + text
-    people = parse_byline(text)
-    if people:
-        return people
-    parts = [person_from_text(p) for p in re.split(r"\s+·\s+|\s+\|\s+", text[3:])]
-    return [p for p in parts if p]
-
-
-def _language(value: str | None) -> str | None:
-    if not value:
-        return None
-    tag = value.strip().replace("_", "-")
-    return tag if re.match(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", tag) else None
 
 
 def _common_ancestor(a: Any, b: Any) -> Any:

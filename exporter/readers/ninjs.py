@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..text import slugify
 from . import Reader, build_article, decode_utf8
-from .html import _people_from_text, parse_page
+from .html import parse_page
+from .html_meta import people_from_text
 from .text import parse_timestamp
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def from_ninjs(doc: dict[str, Any], source: str = "<input>") -> dict[str, Any]:
         out["standfirst"] = standfirst
     by = _str(doc.get("by")) or _str(doc.get("byline"))
     if by and not out.get("bylines"):
-        out["bylines"] = _people_from_text(by)
+        out["bylines"] = people_from_text(by)
     if _str(doc.get("located")):
         out["dateline"] = doc["located"]
     if _str(doc.get("language")):
