@@ -94,3 +94,17 @@ def test_latin1_file_is_refused_as_not_utf8(tmp_path) -> None:
 def test_load_bytes_needs_a_format() -> None:
     art = load(b'{"headline": "From bytes"}', format="json")
     assert art.id == "from-bytes" and art.origin is None
+
+
+def test_unsafe_markdown_links_keep_words_not_targets(tmp_path, caplog) -> None:
+    src = tmp_path / "l.md"
+    src.write_text("---\nheadline: L\n---\n\n[a](javascript:alert(1)) [b](file:///etc/passwd) "
+                   "[c](https://ok.example/) [d](mailto:desk@example.org)\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="exporter"):
+        art = load(src)
+    content = art.to_dict()["body"][0]["content"]
+    assert content[0] == "a b "
+    assert [n["href"] for n in content if isinstance(n, dict)] == [
+        "https://ok.example/", "mailto:desk@example.org"]
+    assert "javascript" not in json.dumps(art.to_dict())
+    assert sum("link target" in r.getMessage() for r in caplog.records) == 2

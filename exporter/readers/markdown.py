@@ -11,7 +11,8 @@ becomes blocks:
 - a paragraph holding only ``![alt](src "caption | credit")`` -> a figure.
 
 Raw HTML is never passed through: tags are dropped with a warning, and the
-text of an HTML block is kept as a plain paragraph.
+text of an HTML block is kept as a plain paragraph. Links keep only http(s)
+and mailto targets; any other link keeps its words and loses its target.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("exporter")
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+_SAFE_LINK = re.compile(r"^\s*(https?://|mailto:)", re.I)
 _ATTRIBUTION = re.compile(r"^\s*(?:—|―|--)\s*(.+)$", re.S)
 
 
@@ -88,6 +90,9 @@ class _Converter:
         from markdown_it import MarkdownIt
 
         md = MarkdownIt("commonmark", {"html": True})
+        # markdown-it leaves links to javascript:, file: ... unparsed, so their
+        # URL would survive as literal text; parse every link and decide here.
+        md.validateLink = lambda url: True
         tokens = md.parse(text)
         out: list[dict[str, Any]] = []
         i = 0
@@ -185,6 +190,10 @@ class _Converter:
             elif kind in ("em_close", "strong_close", "link_close") and len(stack) > 1:
                 node, content = stack.pop()
                 assert node is not None
+                if node["type"] == "link" and not _SAFE_LINK.match(node["href"]):
+                    self._warn_link(node["href"])
+                    stack[-1][1].extend(content)  # keep the words, drop the target
+                    continue
                 node["content"] = _normalise(content)
                 stack[-1][1].append(node)
             elif kind == "image":
@@ -195,6 +204,10 @@ class _Converter:
             _node, content = stack.pop()
             stack[-1][1].extend(content)
         return _normalise(stack[0][1])
+
+    def _warn_link(self, href: str) -> None:
+        log.warning("%s: link target %r dropped: only http(s) and mailto links are kept",
+                    self.origin or "<input>", href[:60])
 
     def _warn_html(self) -> None:
         if not self.dropped_html:
