@@ -168,3 +168,33 @@ def test_duplicate_ids_in_a_parallel_batch(tmp_path: Path) -> None:
     assert [(Path(f.file).name, f.format) for f in summary.failed] == [("z-copy.json", None)]
     assert "also the id of" in summary.failed[0].reason
     assert len(summary.written) == 2
+
+
+@pytest.mark.skipif(not available("pdf"), reason="the PDF writer is not available")
+def test_a_worker_that_dies_costs_only_its_render(tmp_path: Path) -> None:
+    """SIGKILL a worker mid-render (as the OOM killer would): that format fails, the rest go on."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    paths = make_articles(tmp_path / "in", 2, huge=100, small=True)
+    huge = paths.pop()
+    out = tmp_path / "out"
+    result: dict = {}
+    thread = threading.Thread(target=lambda: result.update(summary=run_batch(
+        [huge, *paths], ["html", "pdf"], out, jobs=1, timeout=0, executor="process")))
+    thread.start()
+    deadline_at = time.monotonic() + 60
+    while not (out / "huge.html").exists():  # written: the huge PDF (16 s or more) is next
+        assert time.monotonic() < deadline_at and thread.is_alive()
+        time.sleep(0.05)
+    time.sleep(0.5)
+    [worker] = [p for p in multiprocessing.active_children() if p.name == "exporter-worker"]
+    os.kill(worker.pid, signal.SIGKILL)
+    thread.join(120)
+    summary = result["summary"]
+    assert [(f.file, f.format, f.reason) for f in summary.failed] == [
+        (str(huge), "pdf", f"{huge}: pdf: worker process died (killed by SIGKILL (out of memory?))")]
+    assert set(outputs(out)) == {"huge.html", "story-000.pdf", "story-000.html",
+                                 "story-001.pdf", "story-001.html"}
