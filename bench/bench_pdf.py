@@ -1,6 +1,7 @@
 """PDF writer overhead versus a bare WeasyPrint render of the same HTML.
 
-Run by hand (not a test): ``python bench/bench_pdf.py [ROUNDS]``.
+Run by hand (not a test): ``python bench/bench_pdf.py [ROUNDS] [--wall]``
+(CPU time of the process by default; ``--wall`` for elapsed time).
 
 For every fixture it builds the exact HTML the writer renders, then times,
 interleaved in one warm process with the same ``FontConfiguration`` and the
@@ -13,12 +14,15 @@ same parsed stylesheet:
 - ``bare+ua``: the same with ``pdf_variant="pdf/ua-1"``, the tagging the
   writer asks for (tagging is WeasyPrint's work, not the writer's overhead).
 
-It prints per-article medians and the ratios writer/bare and writer/bare+ua.
+The three run interleaved, in a rotating order, after a garbage collection,
+so machine noise and order effects fall on all of them alike. It prints
+per-article medians and the ratios writer/bare and writer/bare+ua.
 Target: writer <= 1.1x bare in a batch.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import statistics
 import sys
@@ -29,7 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def main(rounds: int = 15) -> None:
+def main(rounds: int = 15, wall: bool = False) -> None:
+    # CPU time of this process by default: WeasyPrint is single-threaded, and
+    # on a shared machine wall time mostly measures the neighbours.
+    clock = time.perf_counter if wall else time.process_time
     import weasyprint
     from weasyprint.urls import path2url
 
@@ -63,14 +70,21 @@ def main(rounds: int = 15) -> None:
             fn(article)
 
     times: dict[tuple[str, str], list[float]] = {}
-    for _ in range(rounds):
+    names = list(variants)
+    for round_ in range(rounds):
         for article in articles:
-            for name, fn in variants.items():
-                start = time.perf_counter()
-                fn(article)
-                times.setdefault((article.id, name), []).append(time.perf_counter() - start)
+            # rotate the order every round: whichever runs first after another
+            # article pays for cache and garbage-collector effects
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                gc.collect()
+                start = clock()
+                variants[name](article)
+                times.setdefault((article.id, name), []).append(clock() - start)
 
-    print(f"PDF per-article median over {rounds} rounds (ms), weasyprint {weasyprint.__version__}")
+    kind = "wall" if wall else "CPU"
+    print(f"PDF per-article median {kind} time over {rounds} rounds (ms), "
+          f"weasyprint {weasyprint.__version__}")
     print(f"{'article':<52} {'writer':>8} {'bare':>8} {'bare+ua':>8} {'w/bare':>7} {'w/ua':>6}")
     totals = {name: 0.0 for name in variants}
     for article in articles:
@@ -85,4 +99,5 @@ def main(rounds: int = 15) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    args = [a for a in sys.argv[1:] if a != "--wall"]
+    main(int(args[0]) if args else 15, wall="--wall" in sys.argv)
