@@ -7,31 +7,23 @@ Two texts are the same when they are equal after :func:`norm`:
   U+202A-U+202E, U+2066-U+2069) removed -- they are layout hints, not words;
 - white space (including line and page breaks) collapsed to one space, ends trimmed.
 
-Text extracted from a PDF additionally has words hyphenated across lines
-re-joined (:func:`pdf_text` marks the break, :func:`pdf_contains` and
-:func:`pdf_words` accept the word with or without the hyphen there).
-Anything else -- case, quotes, punctuation, a changed or missing letter -- is
-a difference.
+Text extracted from a PDF also has its line ends undone (:func:`pdf_text`
+marks them, :func:`pdf_contains` and :func:`pdf_has_word` accept them): a
+word hyphenated across lines is re-joined (with or without the hyphen, which
+the extracted text cannot tell apart), and a line break counts as a space or
+as nothing, since lines also break where there is no space (between CJK
+characters, after a dash or a slash). Anything else -- case, quotes,
+punctuation, a changed or missing letter -- is a difference.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 
 #: characters ignored on both sides: soft hyphen and bidi control marks
 IGNORED = "\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _IGNORED_RE = re.compile(f"[{IGNORED}]")
-
-#: marks a hyphen at the end of a PDF line: the word may be read with or without it
-LINE_HYPHEN = "\x00"
-_HYPHENS = "-\u2010"
-# a word character, a hyphen, the end of a line, then a word character on the next line
-_LINE_END_HYPHEN_RE = re.compile(rf"(?<=\w)[{_HYPHENS}][ \t]*(?:\r?\n|\f)\s*(?=\w)")
-# control characters extractors sometimes emit (form feed is a page break: white space)
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def norm(text: str | None) -> str:
@@ -62,76 +54,6 @@ def quoted(text: str | None, width: int = 60) -> str:
     return repr(shorten(text or "", width))
 
 
-# --- PDF text ---------------------------------------------------------------------------
-
-
-def pdf_text(raw: str) -> str:
-    """Normalise text extracted from a PDF, marking hyphens at line ends.
-
-    A hyphen between two word characters at the end of a line becomes
-    :data:`LINE_HYPHEN`, so ``coali-\\ntion`` matches "coalition" and
-    ``US-\\nled`` matches "US-led".
-    """
-    raw = _CONTROL_RE.sub("", unicodedata.normalize("NFC", raw))
-    raw = _IGNORED_RE.sub("", raw)
-    raw = _LINE_END_HYPHEN_RE.sub(LINE_HYPHEN, raw)
-    return " ".join(raw.split())
-
-
-def _needle_pattern(needle: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    for char in needle:
-        if char in _HYPHENS:
-            parts.append(f"[{re.escape(_HYPHENS)}{LINE_HYPHEN}]")
-        else:
-            parts.append(re.escape(char))
-    return re.compile(f"{LINE_HYPHEN}?".join(parts))
-
-
-def pdf_contains(text: str, needle: str) -> bool:
-    """True when ``needle`` occurs in ``text`` (from :func:`pdf_text`), hyphen breaks allowed."""
-    wanted = norm(needle)
-    if not wanted:
-        return True
-    if wanted in text:
-        return True
-    if LINE_HYPHEN not in text:
-        return False
-    return _needle_pattern(wanted).search(text) is not None
-
-
-def words(text: str) -> list[str]:
-    return norm(text).split()
-
-
-def pdf_words(text: str) -> Counter[str]:
-    """The words of PDF text; a word broken at a line-end hyphen counts both ways."""
-    found: Counter[str] = Counter()
-    for word in text.split():
-        if LINE_HYPHEN in word:
-            found[word.replace(LINE_HYPHEN, "")] += 1
-            found[word.replace(LINE_HYPHEN, "-")] += 1
-        else:
-            found[word] += 1
-    return found
-
-
-def word_coverage(expected: Iterable[str], found: Counter[str]) -> tuple[int, int, list[str]]:
-    """How many of the ``expected`` words (with repeats) occur in ``found``.
-
-    Returns ``(matched, total, missing)``, ``missing`` in order of first appearance.
-    """
-    wanted = Counter(expected)
-    matched = 0
-    missing: list[str] = []
-    for word, count in wanted.items():
-        have = min(count, found.get(word, 0))
-        matched += have
-        if have < count:
-            missing.append(word)
-    return matched, sum(wanted.values()), missing
-
-
 def shown_as(actual: str | None, expected: str | None, width: int = 60) -> str:
     """``'actual'``, or where it departs from ``expected`` when it is too long to show."""
     a, e = norm(actual), norm(expected)
@@ -141,12 +63,94 @@ def shown_as(actual: str | None, expected: str | None, width: int = 60) -> str:
 
 
 def first_difference(expected: str, actual: str) -> str:
-    """A short description of where two normalised texts first differ."""
+    """Where ``actual`` departs from ``expected`` (both normalised), with some context."""
     a, b = norm(expected), norm(actual)
     if a == b:
-        return "same"
+        return "the same"
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     start = max(0, i - 15)
     return f"{b[start:i + 25]!r}… (at character {i}, expected {a[start:i + 25]!r}…)"
+
+
+# --- PDF text ---------------------------------------------------------------------------
+
+#: marks a hyphen at the end of a PDF line: the word may be read with or without it
+LINE_HYPHEN = "\x00"
+#: marks a line or page break: it matches a space, or nothing
+LINE_BREAK = "\x01"
+_HYPHENS = "-\u2010"
+# a word character, a hyphen, the end of a line, then a word character on the next line
+_LINE_END_HYPHEN_RE = re.compile(rf"(?<=\w)[{_HYPHENS}][ \t]*(?:\r?\n|\f)\s*(?=\w)")
+# any run of white space holding a line feed or form feed (page break)
+_LINE_BREAK_RE = re.compile(r"[^\S\n\f]*[\n\f]\s*")
+# control characters extractors sometimes emit (not TAB, LF, FF, CR)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SPACES_RE = re.compile(f"[^\\S{LINE_HYPHEN}{LINE_BREAK}]+")
+_MARKS = f"[{LINE_HYPHEN}{LINE_BREAK}]?"
+
+
+def pdf_text(raw: str) -> str:
+    """Normalise text extracted from a PDF, marking line ends.
+
+    A hyphen between two word characters at the end of a line becomes
+    :data:`LINE_HYPHEN`; any other line or page break becomes
+    :data:`LINE_BREAK`; other white space collapses to one space.
+    """
+    raw = _CONTROL_RE.sub("", unicodedata.normalize("NFC", raw))
+    raw = _IGNORED_RE.sub("", raw).strip()
+    raw = _LINE_END_HYPHEN_RE.sub(LINE_HYPHEN, raw)
+    raw = _LINE_BREAK_RE.sub(LINE_BREAK, raw)
+    return _SPACES_RE.sub(" ", raw)
+
+
+def needle_pattern(needle: str) -> re.Pattern[str]:
+    """A regex finding normalised ``needle`` in :func:`pdf_text` output.
+
+    Between any two characters a line-end mark may occur; a space matches a
+    line break; a hyphen (with the space after it, if any) matches a line-end hyphen.
+    """
+    parts: list[str] = []
+    i = 0
+    while i < len(needle):
+        char = needle[i]
+        if char in _HYPHENS and i + 1 < len(needle) and needle[i + 1] == " ":
+            parts.append(f"(?:[{_HYPHENS}][ {LINE_BREAK}]|{LINE_HYPHEN})")
+            i += 2
+            continue
+        if char in _HYPHENS:
+            parts.append(f"(?:[{_HYPHENS}]|{LINE_HYPHEN})")
+        elif char == " ":
+            parts.append(f"[ {LINE_BREAK}]")
+        else:
+            parts.append(re.escape(char))
+        i += 1
+    return re.compile(_MARKS.join(parts))
+
+
+def pdf_contains(text: str, needle: str) -> bool:
+    """True when ``needle`` occurs in ``text`` (from :func:`pdf_text`), line ends allowed."""
+    wanted = norm(needle)
+    if not wanted:
+        return True
+    plain = text.replace(LINE_BREAK, " ")
+    if wanted in plain:
+        return True
+    return needle_pattern(wanted).search(text) is not None
+
+
+def pdf_flat(text: str) -> str:
+    """PDF text without spaces and line breaks (hyphen marks kept), for finding words."""
+    return re.sub(f"[\\s{LINE_BREAK}]+", "", text)
+
+
+def pdf_has_word(flat: str, word: str) -> bool:
+    """Whether ``word`` occurs in :func:`pdf_flat` text (line-end hyphens allowed)."""
+    if word in flat:
+        return True
+    return needle_pattern(word).search(flat) is not None
+
+
+def words(text: str) -> list[str]:
+    return norm(text).split()
