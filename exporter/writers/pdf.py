@@ -57,7 +57,7 @@ class PdfWriter(Writer):
 
     def __init__(self) -> None:
         self._font_config: Any = None
-        self._stylesheets: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+        self._stylesheets: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
         # WeasyPrint (Pango, fontconfig) is not thread-safe with a shared
         # FontConfiguration; renders are CPU-bound under the GIL anyway.
@@ -188,8 +188,8 @@ def set_metadata(document: Any, article: Article) -> None:
     """Title, Author, Subject, Keywords, dates and language from the model.
 
     WeasyPrint reads these from the page's ``<meta>`` elements too; setting
-    them here keeps them exact (a tag containing a comma stays one keyword)
-    and independent of the template. Dates are the article's own, in their
+    them here keeps them exact (WeasyPrint would split a tag containing a
+    comma into two keywords) and independent of a user's template. Dates are the article's own, in their
     own offset; an article without dates gets ``SOURCE_DATE_EPOCH`` if set,
     else none -- never the clock.
     """
