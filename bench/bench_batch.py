@@ -270,7 +270,8 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         out.seek(0)
         err.seek(0)
         return {"seconds": wall, "code": proc.returncode, "stdout": out.read().decode(),
-                "stderr": err.read().decode(), "rss_mib": usage.ru_maxrss / 1024}
+                "stderr": err.read().decode(), "rss_mib": usage.ru_maxrss / 1024,
+                "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def exporter_cmd(*args: str) -> list[str]:
@@ -337,7 +338,8 @@ def main() -> int:
     md = make_markdown(paths, work / "markdown")
     fmt = ",".join(FORMATS)
     n, files = len(paths), len(paths) * len(FORMATS)
-    rows: list[tuple[str, str, str, str, str]] = []  # what, seconds, per file, vs loop, RSS
+    rows: list[tuple[str, ...]] = []  # what, seconds, per file, vs loop, CPU s, RSS
+    load_before = os.getloadavg()[0]
     print(f"{n} articles x {len(FORMATS)} formats = {files} files; work folder {work}",
           file=sys.stderr)
 
@@ -377,15 +379,14 @@ def main() -> int:
 
     re_s, re_runs = median_of(5, rerun)
 
-    def row(what: str, seconds: float, rss: float | None, count: int = files) -> None:
+    def row(what: str, seconds: float, run: dict, count: int = files) -> None:
         rows.append((what, f"{seconds:.2f}", f"{1000 * seconds / count:.1f}",
-                     f"{seconds / loop_s:.2f}x", f"{rss:.0f}" if rss else "-"))
+                     f"{seconds / loop_s:.2f}x", f"{run['cpu']:.1f}", f"{run['rss_mib']:.0f}"))
 
-    row("hand-written loop (WeasyPrint, python-docx, EbookLib, feedgen)", loop_s,
-        loop["rss_mib"])
-    row("exporter --jobs 1 (in-process)", j1_s, j1_runs[-1]["rss_mib"])
-    row("exporter --jobs 2 (2 worker processes)", j2_s, j2_runs[-1]["rss_mib"])
-    row("exporter unchanged re-run (median of 5)", re_s, re_runs[-1]["rss_mib"])
+    row("hand-written loop (WeasyPrint, python-docx, EbookLib, feedgen)", loop_s, loop)
+    row("exporter --jobs 1 (in-process)", j1_s, j1_runs[-1])
+    row("exporter --jobs 2 (2 worker processes)", j2_s, j2_runs[-1])
+    row("exporter unchanged re-run (median of 5)", re_s, re_runs[-1])
 
     pandoc = shutil.which("pandoc")
     if pandoc:
@@ -400,14 +401,14 @@ def main() -> int:
         rows.append(("pandoc DOCX+EPUB from Markdown (one process per file)",
                      f"{pandoc_s:.2f}", f"{1000 * pandoc_s / (2 * n):.1f}",
                      f"{pandoc_s / sum(sum(loop['times'][f]) for f in ('docx', 'epub')):.2f}x"
-                     " of loop's docx+epub", "-"))
+                     " of loop's docx+epub", "-", "-"))
     else:
-        rows.append(("pandoc", "not on PATH", "-", "-", "-"))
+        rows.append(("pandoc", "not on PATH", "-", "-", "-", "-"))
 
     help_s, _ = median_of(15, lambda: measure(exporter_cmd("--help")))
     bare_s, _ = median_of(15, lambda: measure([PYTHON, "-c", "pass"]))
 
-    feed_row = ("10,000-item feed", "exporter.feed missing", "-", "-", "-")
+    feed_row: tuple[str, ...] = ("10,000-item feed", "exporter.feed missing", "-", "-", "-", "-")
     import importlib.util
 
     if importlib.util.find_spec("exporter.feed") is not None:
@@ -423,7 +424,7 @@ def main() -> int:
         feed_row = (f"exporter feed, {args.feed_items:,} items ({items:,} in the file)",
                     f"{result['seconds']:.2f}" if result["code"] == 0 else
                     f"exit {result['code']}", f"{1000 * result['seconds'] / args.feed_items:.2f}",
-                    "-", f"{result['rss_mib']:.0f}")
+                    "-", f"{result['cpu']:.1f}", f"{result['rss_mib']:.0f}")
     rows.append(feed_row)
 
     problems = check_outputs(out2, ids)
@@ -436,12 +437,12 @@ def main() -> int:
         mine = inproc[f]["median"]
         per.append((f, f"{1000 * mine:.1f}", f"{1000 * raw:.1f}", f"{mine / raw:.2f}x"))
 
-    widths = [max(len(r[i]) for r in [*rows, ("what", "seconds", "ms/file", "vs loop", "RSS")])
-              for i in range(5)]
-    head = ("what", "seconds", "ms/file", "vs loop", "peak RSS MiB")
+    head = ("what", "wall s", "ms/file", "vs loop", "CPU s", "peak RSS MiB")
+    widths = [max(len(r[i]) for r in [*rows, head]) for i in range(len(head))]
     print(f"\n{n} articles x {len(FORMATS)} formats ({files} files), {os.cpu_count()} CPUs, "
-          f"python {sys.version.split()[0]}\n")
-    print(" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
+          f"python {sys.version.split()[0]}, load average {load_before:.1f} at start, "
+          f"{os.getloadavg()[0]:.1f} at end\n")
+    print(" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for r in rows:
         print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))

@@ -67,6 +67,8 @@ class Job:
     timeout: float | None = None
     #: attach tracebacks to errors (``--debug``)
     debug: bool = False
+    #: environment the render depends on, set in the worker (Dask workers have their own)
+    env: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -119,6 +121,11 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
     from .manifest import sha256_bytes, sha256_file
 
     result = JobResult(job.index, job.source)
+    for key, value in job.env:
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     capture = getattr(CAPTURE, "enabled", False)
     CAPTURE.lines = [] if capture else None
     try:
@@ -141,6 +148,7 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
         try:
             with deadline(job.timeout):
                 target = write_one([article], fmt, output_path(article, fmt, job.out_dir), options)
+            outcome.seconds = time.perf_counter() - started
             outcome.path = str(target)
             outcome.sha256 = sha256_file(target)
             with contextlib.suppress(Exception):  # written already; only tracking is lost
@@ -151,7 +159,7 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
             outcome.timed_out = True
         except Exception as exc:
             outcome.error, outcome.traceback = error_message(exc), _tb(job, exc)
-        outcome.seconds = time.perf_counter() - started
+        outcome.seconds = outcome.seconds or time.perf_counter() - started
         if capture:
             outcome.warnings, CAPTURE.lines = CAPTURE.lines, []
         result.results.append(outcome)
@@ -262,6 +270,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     manifest = Manifest.load(out)
     hashes = FileHashes()
     job_options = _portable_options(options)
+    env = (("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH")),)
     pending: dict[int, tuple[Job, str, str, dict[str, str | None], bool]] = {}
     job_list: list[Job] = []
     seen: dict[str, Path] = {}
@@ -321,7 +330,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
         image_paths, remote = image_files(article)
         images = {str(p): hashes(p) for p in image_paths}
         job = Job(index, str(path), tuple(stale), out_abs, job_options, settings, article,
-                  timeout if timeout and timeout > 0 else None, debug)
+                  timeout if timeout and timeout > 0 else None, debug, env)
         job_list.append(job)
         pending[index] = (job, key, input_sha, images, remote)
 
