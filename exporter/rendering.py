@@ -135,8 +135,12 @@ def safe_href(href: str) -> str | None:
     return encoded
 
 
-def inline_html(content: Inline) -> Markup:
-    """An inline as escaped HTML (well-formed XHTML too)."""
+def inline_html(content: Inline, in_link: bool = False) -> Markup:
+    """An inline as escaped HTML (well-formed XHTML too).
+
+    A link inside a link keeps only its text: ``<a>`` must not contain ``<a>``
+    (EPUBCheck RSC-005; browsers split such links apart).
+    """
     if isinstance(content, str):
         return escape(content)
     parts: list[str] = []
@@ -146,12 +150,12 @@ def inline_html(content: Inline) -> Markup:
         elif isinstance(node, Break):
             parts.append(Markup("<br/>"))
         elif isinstance(node, Em):
-            parts.append(Markup("<em>%s</em>") % inline_html(node.content))
+            parts.append(Markup("<em>%s</em>") % inline_html(node.content, in_link))
         elif isinstance(node, Strong):
-            parts.append(Markup("<strong>%s</strong>") % inline_html(node.content))
+            parts.append(Markup("<strong>%s</strong>") % inline_html(node.content, in_link))
         elif isinstance(node, Link):
-            href = safe_href(node.href)
-            inner = inline_html(node.content)
+            href = None if in_link else safe_href(node.href)
+            inner = inline_html(node.content, in_link or href is not None)
             parts.append(Markup('<a href="%s">%s</a>') % (href, inner) if href else inner)
     return Markup("").join(parts)
 

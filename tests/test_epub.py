@@ -158,7 +158,9 @@ def edge_hostile() -> dict:
             {"type": "heading", "level": 3, "content": "Background"},
             {"type": "paragraph", "content": [
                 {"type": "link", "href": "javascript:alert(1)", "content": "bad link"}, " and ",
-                {"type": "link", "href": "https://example.org/?a=1&b=<2>", "content": "good"}]},
+                {"type": "link", "href": "https://example.org/?a=1&b=<2>", "content": "good"},
+                " ", {"type": "link", "href": "https://example.org/outer", "content": [
+                    "outer ", {"type": "link", "href": "https://example.org/in", "content": "in"}]}]},
             {"type": "heading", "level": 2, "content": "Background"},
             {"type": "quote", "content": HOSTILE, "attribution": {"name": "<Q>"}},
             {"type": "figure", "image": {"src": _data_uri("TIFF"), "alt": "a tiff",
@@ -394,8 +396,10 @@ def test_html_like_text_stays_text(books) -> None:
     assert book.dc("creator") == [f"Ann {HOSTILE}", "Bob"]
     assert book.dc("subject") == ["<tag>", "a & b"]
     links = [(text_of(a), a.get("href")) for a in doc.xpath("//x:a", namespaces=NS)]
-    # javascript: is text only; characters a URL cannot carry are percent-encoded
-    assert links == [("good", "https://example.org/?a=1&b=%3C2%3E")]
+    # javascript: is text only; characters a URL cannot carry are percent-encoded;
+    # a link inside a link keeps only its text (no <a> in <a>)
+    assert links == [("good", "https://example.org/?a=1&b=%3C2%3E"),
+                     ("outer in", "https://example.org/outer")]
     ids = doc.xpath("//@id")
     assert len(ids) == len(set(ids))
     headings = doc.xpath("//x:div[@class='article-body']/*[self::x:h2 or self::x:h3]",
