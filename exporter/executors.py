@@ -106,25 +106,21 @@ def _worker_main(conn: Connection, formats: list[str], recycle_after: int,
         conn.send(("fatal", traceback.format_exc()))
         return
     rendered = 0
-    while True:
-        try:
-            chunk = conn.recv()
-        except (EOFError, OSError):
-            return
-        if chunk is None:
-            return
-        retire = False
-        for job in chunk:
-            if not soft_timeout:
-                job = replace(job, timeout=None)
-            result = run_job(job, on_begin=lambda fmt, i=job.index: conn.send(("begin", i, fmt)),
-                             on_done=lambda outcome, i=job.index: conn.send(("done", i, outcome)))
-            retire = retire or any(r.timed_out for r in result.results)
-            rendered += 1
-        retire = retire or rendered >= recycle_after
-        conn.send(("idle", retire))
-        if retire:
-            return
+    with contextlib.suppress(EOFError, OSError):  # the parent is gone: just stop
+        while (chunk := conn.recv()) is not None:
+            retire = False
+            for job in chunk:
+                if not soft_timeout:
+                    job = replace(job, timeout=None)
+                result = run_job(
+                    job, on_begin=lambda fmt, i=job.index: conn.send(("begin", i, fmt)),
+                    on_done=lambda outcome, i=job.index: conn.send(("done", i, outcome)))
+                retire = retire or any(r.timed_out for r in result.results)
+                rendered += 1
+            retire = retire or rendered >= recycle_after
+            conn.send(("idle", retire))
+            if retire:
+                return
 
 
 @dataclass
