@@ -312,3 +312,18 @@ def test_rtl_skeleton_survives_extraction_artifacts():
     # reversed lam-alef and lam-yeh ligatures
     assert rtl_skeleton("مجان ًا طو يلة االفتتاح ليىل") == rtl_skeleton("مجانًا طويلة الافتتاح ليلى")
     assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
+
+
+def test_body_text_repeating_the_header_is_found_in_the_body(tmp_path):
+    """A body heading equal to the headline is not mistaken for the h1 / Title (found by
+    the property tests)."""
+    from exporter.model import Article
+
+    article = Article.from_data({
+        "headline": "Same text", "standfirst": "Para", "language": "ar",
+        "published": "2026-01-05T09:30:00+00:00",
+        "body": [{"type": "heading", "level": 2, "content": "Same text"},
+                 {"type": "paragraph", "content": "Para"}]}, source=tmp_path / "a.json")
+    export(article, ["docx", "epub", "rss"], tmp_path)
+    report = verify(article, tmp_path, ["docx", "epub", "rss"], epubcheck=False)
+    assert report.ok, report.summary()

@@ -179,10 +179,11 @@ def _on(el: Any) -> bool:
     return _on_attr(el.get(_w("val")))
 
 
-def _find_seq(paras: list[Para], text: str, start: int = 0) -> int | None:
+def _find_seq(paras: list[Para | None], text: str, start: int = 0) -> int | None:
     want = norm(text)
     for i in range(start, len(paras)):
-        if paras[i].norm == want:
+        para = paras[i]
+        if para is not None and para.norm == want:
             return i
     return None
 
@@ -197,6 +198,12 @@ def check(article: Article, path: Path) -> list[Check]:
         return failed_all("docx", f"unreadable: {type(exc).__name__}: {exc}", na)
     paras = doc.paras
     pictures = [(i, pic) for i, p in enumerate(paras) for pic in p.pictures]
+    # the body starts after the header paragraphs (so a body heading that repeats the
+    # headline is not taken for the Title); captions are never body text
+    header = [next((i for i, p in enumerate(paras) if doc.style_is(p, name)), -1)
+              for name in ("Title", "Standfirst", "Byline")]
+    body_start = max(header) + 1
+    body_paras = [p if not doc.style_is(p, "Caption") else None for p in paras]
 
     def headline(cell: Cell) -> None:
         titles = doc.with_style("Title")
@@ -271,9 +278,9 @@ def check(article: Article, path: Path) -> list[Check]:
         figure_checks(cell, E.captioned(article), "caption", captions=True)
 
     def quotes(cell: Cell) -> None:
-        at = 0
+        at = body_start
         for q in E.quotes(article):
-            idx = _find_seq(paras, q.text, at)
+            idx = _find_seq(body_paras, q.text, at)
             if idx is None:
                 if q.person:
                     cell.fail(f"{q.where}: quote paragraph {quoted(q.text)} not found")
@@ -291,11 +298,11 @@ def check(article: Article, path: Path) -> list[Check]:
                         f"{q.where}: attribution style is {after.style!r}")
 
     def body(cell: Cell) -> None:
-        at = 0
+        at = body_start
         for item in E.body_items(article):
-            idx = _find_seq(paras, item.text, at)
+            idx = _find_seq(body_paras, item.text, at)
             if idx is None:
-                if _find_seq(paras, item.text) is not None:
+                if _find_seq(body_paras, item.text, body_start) is not None:
                     cell.fail(f"{item.where}: out of order")
                 else:
                     cell.fail(f"{item.where} {item.kind} {quoted(item.text)} not found")

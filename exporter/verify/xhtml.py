@@ -93,8 +93,18 @@ class Rendering:
         return found[0] if found else None
 
     def blocks(self) -> list[Any]:
-        """Block elements whose text is a unit (paragraphs, headings, list items...)."""
-        return [el for el in self.elements if local(el) in _BLOCKS]
+        """The body's block elements whose text is a unit (paragraphs, headings, items...).
+
+        Inside the shared template's ``.article-body`` (so a body heading that repeats
+        the headline is not taken for the ``h1``); without one, outside ``header``.
+        """
+        bodies = by_class(self.elements, "article-body")
+        if bodies:
+            scope = [el for body in bodies for el in body.iter() if isinstance(el.tag, str)]
+        else:
+            scope = [el for el in self.elements
+                     if not any(local(a) == "header" for a in ancestors(el))]
+        return [el for el in scope if local(el) in _BLOCKS]
 
     # -- the field checks shared by EPUB and RSS content ---------------------------------
 
