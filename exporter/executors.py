@@ -59,7 +59,7 @@ def make_executor(kind: str, job_list: Sequence[Job], *, jobs: int | None = None
                   timeout: float | None = None, scheduler: str | None = None,
                   **options: Any) -> InlineExecutor | ProcessExecutor | DaskExecutor:
     """Choose the executor for ``job_list`` (see :func:`exporter.batch.run_batch`)."""
-    wanted = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    wanted = jobs if jobs and jobs > 0 else cpu_count()
     workers = max(1, min(wanted, len(job_list)))
     if scheduler or kind == "dask":
         return DaskExecutor(scheduler, workers=max(1, wanted), **options)
@@ -74,6 +74,14 @@ def make_executor(kind: str, job_list: Sequence[Job], *, jobs: int | None = None
     if workers == 1 and not needs_kill:
         return InlineExecutor()
     return ProcessExecutor(workers, timeout=timeout, **options)
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _chunks(jobs: Sequence[Job], size: int) -> list[list[Job]]:
