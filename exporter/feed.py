@@ -202,8 +202,6 @@ class FeedBuilder:
 
     def _image_key(self, article: Article) -> tuple[Any, ...]:
         """Stats of the local pictures, so a replaced image is re-read."""
-        if not self.settings.base_url:
-            return ()
         from .resources import ResourceGate, image_fields
 
         stats: list[Any] = []

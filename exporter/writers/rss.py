@@ -10,9 +10,10 @@ Media RSS for the lead picture (``media:content`` with ``media:title`` = alt,
 ``enclosure``.
 
 Image URLs must be absolute. An ``http(s)`` ``src`` is used as it is (never
-fetched unless ``--allow-remote``). A local or ``data:`` picture is read
-through the resource gate and published as ``media/<id>-<hash><ext>`` next to
-the output, at ``<base_url>media/...``. The writer never writes that file: it
+fetched unless ``--allow-remote``). A local or ``data:`` picture is always read
+through the resource gate (refused or broken: the article fails, as in every
+format) and published as ``media/<id>-<hash><ext>`` next to the output, at
+``<base_url>media/...``. The writer never writes that file: it
 lists it in :meth:`RssWriter.companion_files` and the caller (``export``,
 ``exporter feed``) copies it through the gate, like every other output. With
 no base URL the picture is left out of ``content:encoded``, the item keeps
@@ -156,15 +157,12 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
         src = image.src
         if src in plan.urls:
             continue
-        scheme = ResourceGate.scheme(src)
-        remote = scheme in ("http", "https")
-        if not remote and base is None:
-            plan.urls[src] = None
-            plan.missing.append(f"{path}.src")
-            continue
+        remote = ResourceGate.scheme(src) in ("http", "https")
         if remote and not options.allow_remote:
-            plan.urls[src] = to_uri(src)
+            plan.urls[src] = to_uri(src)  # used as it is, never fetched
             continue
+        # Every other picture is read and checked, with or without a base URL: a refused
+        # or broken picture fails the article here as in every other format.
         gate = gate or options.gate(article)
         try:
             info = gate.image(src, article.base_dir)
@@ -173,8 +171,10 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
             raise exc.with_source(article.origin or "<article>") from None
         data = info.resource.data
         plan.facts[src] = (info.media_type, info.width, info.height, len(data))
-        if remote:
-            plan.urls[src] = to_uri(src)
+        if remote or base is None:
+            plan.urls[src] = to_uri(src) if remote else None
+            if not remote:
+                plan.missing.append(f"{path}.src")
             continue
         digest = hashlib.sha256(data).hexdigest()[:16]
         relpath = f"{MEDIA_DIR}/{article.id}-{digest}{info.extension}"
