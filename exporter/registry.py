@@ -251,7 +251,7 @@ class Registry:
         cls_ = self._load(slot)
         if cls_ is None:
             raise UnavailableError(f"{kind} {name!r} is unavailable: {slot.error}")
-        reason = cls_.disabled_message()
+        reason = _disabled(cls_)
         if reason:
             raise UnavailableError(f"{kind} {name!r} is unavailable: {reason}")
         return cls_
@@ -291,7 +291,7 @@ class Registry:
         if len(matches) > 1 and data is not None:
             # Most specific first: a reader that recognises the content wins
             # (ninjs over plain JSON), the built-in generic reader last.
-            sniffed = [(s, c) for s, c in matches if c.sniff(data)]
+            sniffed = [(s, c) for s, c in matches if _sniff(s, c, data)]
             specific = [(s, c) for s, c in sniffed if s.name != "json"]
             if specific:
                 return specific[0][1]
@@ -328,7 +328,7 @@ class Registry:
                 if cls_ is None:
                     row.update(available=False, reason=slot.error)
                 else:
-                    reason = cls_.disabled_message()
+                    reason = _disabled(cls_)
                     row.update(available=reason is None, reason=reason,
                                description=getattr(cls_, "description", ""))
                     if kind == "writers":
@@ -357,6 +357,24 @@ def _check_class(group: str, name: str, obj: object) -> str | None:
                 and "/" not in suffix):
             return f"its `suffix` {suffix!r} must be a file suffix starting with '.'"
     return None
+
+
+def _disabled(cls_: type[Reader] | type[Writer]) -> str | None:
+    """``cls_.disabled_message()``, with a plugin's own failure reported as the reason."""
+    try:
+        return cls_.disabled_message()
+    except Exception as exc:
+        return f"its availability check failed: {type(exc).__name__}: {exc}"
+
+
+def _sniff(slot: _Slot, cls_: type[Reader], data: bytes) -> bool:
+    """``cls_.sniff(data)``; a reader whose sniff raises does not stop the others."""
+    try:
+        return bool(cls_.sniff(data))
+    except Exception as exc:
+        log.warning("input format %r: sniff failed (%s: %s); not used for this input",
+                    slot.name, type(exc).__name__, exc)
+        return False
 
 
 def _is_builtin(ep: EntryPoint) -> bool:

@@ -84,6 +84,30 @@ class NoSuffix(Writer):
         stream.write(b"x")
 '''
 
+FLAKY = '''
+from exporter.readers import Reader
+from exporter.writers import Writer
+
+class FlakyWriter(Writer):
+    name = "flaky"
+    suffix = ".flaky"
+
+    @classmethod
+    def disabled_message(cls):
+        raise OSError("cannot probe")
+
+    def write(self, articles, stream, options):
+        stream.write(b"x")
+
+class FlakyReader(Reader):
+    name = "flakyreader"
+    suffixes = (".json",)
+
+    @classmethod
+    def sniff(cls, data):
+        raise ValueError("sniff exploded")
+'''
+
 MARKED_READER = '''
 import json
 from exporter.readers import Reader, build_article, decode_utf8
@@ -328,6 +352,19 @@ def test_invalid_plugin_objects_are_reported(tmp_path) -> None:
             with pytest.raises(UnavailableError):
                 get_registry().writer_class(name)
         assert rows["html"]["available"] is True
+
+
+def test_plugin_hooks_that_raise_do_not_break_the_others(tmp_path, capsys) -> None:
+    with plugin_distribution(tmp_path, "flaky-plugin", {
+            W: {"flaky": "exporter_test_flaky:FlakyWriter"},
+            R: {"flakyreader": "exporter_test_flaky:FlakyReader"}},
+            {"exporter_test_flaky": FLAKY}):
+        assert run(["formats"]) == 0
+        out = capsys.readouterr().out
+        assert "availability check failed: OSError: cannot probe" in out
+        with pytest.raises(UnavailableError, match="cannot probe"):
+            get_registry().writer_class("flaky")
+        assert load(fixture_path("deconflict")).headline.startswith("US, Russia")
 
 
 # --- readers from plugins ---------------------------------------------------------------------
