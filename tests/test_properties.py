@@ -35,13 +35,11 @@ _ENV = os.environ.get("EXPORTER_HYPOTHESIS_EXAMPLES")
 EXAMPLES = int(_ENV) if _ENV else 12
 #: Known writer bugs the generated articles steer around until they are fixed; each has
 #: a strict xfail test below that starts passing (and so failing) when the bug is gone.
-#: - words longer than a line run off the PDF page (test_pdf_long_words_are_not_clipped):
-#:   "long" words stay at 16-24 characters unless EXPORTER_HYPOTHESIS_LONG_WORDS=1;
 #: - an RSS item without `published` has no pubDate (test_rss_item_without_published_...):
-#:   every generated article has `published`;
-#: - a link inside a link is rendered as nested <a> (test_link_inside_a_link_makes_valid_xhtml):
-#:   generated links hold no links.
-LONG_WORD = (40, 90) if os.environ.get("EXPORTER_HYPOTHESIS_LONG_WORDS") == "1" else (16, 24)
+#:   every generated article has `published`.
+#: (Fixed and now tested as regressions: words longer than a line clipped off the PDF
+#: page, 6e80481; a link inside a link rendered as nested <a>, a09f70d.)
+LONG_WORD = (40, 90)
 
 SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -107,21 +105,17 @@ def inline(script: str):
     hrefs = st.sampled_from(["https://example.org/a?b=1&c=2", "mailto:desk@example.org",
                              "javascript:alert(1)", "relative/page.html", "http://example.com/"])
 
-    def marks(children, links: bool):
-        nodes = [
+    def extend(children):
+        node = st.one_of(
             st.builds(lambda c: {"type": "em", "content": c}, children),
             st.builds(lambda c: {"type": "strong", "content": c}, children),
+            st.builds(lambda h, c: {"type": "link", "href": h, "content": c}, hrefs, children),
             st.just({"type": "break"}),
             leaf,
-        ]
-        if links:
-            # no link inside a link: see test_link_inside_a_link_makes_valid_xhtml
-            no_links = st.recursive(leaf, lambda c: marks(c, links=False), max_leaves=3)
-            nodes.append(st.builds(lambda h, c: {"type": "link", "href": h, "content": c},
-                                   hrefs, no_links))
-        return st.lists(st.one_of(*nodes), min_size=1, max_size=4)
+        )
+        return st.lists(node, min_size=1, max_size=4)
 
-    return st.recursive(leaf, lambda c: marks(c, links=True), max_leaves=6)
+    return st.recursive(leaf, extend, max_leaves=6)
 
 
 # --- people, images, blocks ---------------------------------------------------------------
@@ -267,11 +261,9 @@ def test_long_words_in_docx_epub_rss(tmp_path, data):
     assert report.ok, _failures(report)
 
 
-@pytest.mark.xfail(strict=True, reason="PDF writer bug: styles/print.css has no overflow-wrap, "
-                   "so a word longer than the line where hyphenation does not apply (headline, "
-                   "standfirst, right-to-left body) runs off the page and is clipped")
 @pytest.mark.parametrize("data", LONG_WORD_ARTICLES, ids=["latin-headline", "arabic-body"])
 def test_pdf_long_words_are_not_clipped(tmp_path, data):
+    """Once clipped off the page (print.css had no overflow-wrap; fixed in 6e80481)."""
     report = _verify_one(tmp_path, data, ["pdf"])
     assert report.ok, _failures(report)
 
@@ -285,10 +277,8 @@ def test_rss_item_without_published_has_a_pubdate(tmp_path):
     assert report.ok, _failures(report)
 
 
-@pytest.mark.xfail(strict=True, reason="shared rendering bug: inline_html (exporter/rendering.py) "
-                   "renders a link inside a link as <a> inside <a>, which XHTML forbids "
-                   "(EPUBCheck RSC-005 'The a element must not appear inside a elements')")
 def test_link_inside_a_link_makes_valid_xhtml(tmp_path, epubcheck_jvm):
+    """Once <a> inside <a> (EPUBCheck RSC-005; inline_html fixed in a09f70d)."""
     inner = {"type": "link", "href": "https://example.org/b", "content": "inner"}
     report = _verify_one(tmp_path, {"headline": "Links", "published": "2026-01-05T09:30:00+00:00",
                                     "body": [{"type": "paragraph", "content": [

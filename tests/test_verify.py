@@ -311,6 +311,8 @@ def test_rtl_skeleton_survives_extraction_artifacts():
     # what pdftotext gives for the Arabic fixture: split tanween, inserted space,
     # reversed lam-alef and lam-yeh ligatures
     assert rtl_skeleton("مجان ًا طو يلة االفتتاح ليىل") == rtl_skeleton("مجانًا طويلة الافتتاح ليلى")
+    # a stacked ligature extracted with a letter twice (Amiri)
+    assert rtl_skeleton("آشححتزث") == rtl_skeleton("آشحتزث")
     assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
 
 

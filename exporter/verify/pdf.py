@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 BODY_WORDS_REQUIRED = 0.97
 
 _LAM_ALEF_RE = re.compile("\u0644([\u0627\u0623\u0625\u0622\u0649])")
+_REPEAT_RE = re.compile(r"(.)\1+")
 
 
 def has_rtl(text: str) -> bool:
@@ -57,8 +58,9 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     """Text reduced to what survives right-to-left extraction in the same order.
 
     Compatibility forms folded (NFKC: Arabic presentation forms to letters),
-    combining marks, tatweel, bidi marks and all white space removed, and the
-    letters of lam-alef / lam-yeh ligatures put in one order.
+    combining marks, tatweel, bidi marks and all white space removed, the
+    letters of lam-alef / lam-yeh ligatures put in one order, and a letter
+    repeated in a row kept once.
     """
     text = unicodedata.normalize("NFKC", norm(text))
     out = []
@@ -69,7 +71,9 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
         if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
             continue
         out.append(c)
-    return _LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out))
+    text = _LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out))
+    # stacked ligatures (Amiri) can come out with a letter twice: "شحح" for "شح"
+    return _REPEAT_RE.sub(r"\1", text)
 
 
 class PdfText:
