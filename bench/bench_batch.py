@@ -452,6 +452,13 @@ def main() -> int:
     print(f"\nexporter --help cold start: {1000 * help_s:.0f} ms median of 15 "
           f"(python -c pass: {1000 * bare_s:.0f} ms)")
     print(f"loop's library imports: {loop['imports']:.2f} s")
+    j1, j2 = j1_runs[-1], j2_runs[-1]
+    print(f"CPUs actually used (CPU s / wall s): loop {loop['cpu'] / loop['seconds']:.2f}, "
+          f"--jobs 1 {j1['cpu'] / j1['seconds']:.2f}, --jobs 2 {j2['cpu'] / j2['seconds']:.2f} "
+          "(a --jobs 2 figure well under 2 means the machine was busy: the wall-clock "
+          "ratio then says little)")
+    print(f"CPU cost of the pool: --jobs 2 used {j2['cpu'] / j1['cpu']:.2f}x the CPU seconds "
+          f"of --jobs 1 (worker start-up, warm-up render, IPC)")
     print("\ntargets:")
     print(f"  --jobs 2 <= 0.5x loop: {j2_s / loop_s:.2f}x "
           f"{'MET' if j2_s <= 0.5 * loop_s else 'NOT MET'}")
