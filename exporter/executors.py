@@ -102,14 +102,14 @@ class InlineExecutor:
 
 
 def _worker_main(conn: Connection, formats: list[str], recycle_after: int,
-                 soft_timeout: bool) -> None:
+                 soft_timeout: bool, warm: bool) -> None:
     """A worker process: warm up, then render chunks until told to stop or retired."""
     from .worker import capture_warnings, warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     try:
         capture_warnings()
-        warm_up(formats)
+        warm_up(formats, render=warm)
     except BaseException:
         conn.send(("fatal", traceback.format_exc()))
         return
@@ -236,7 +236,8 @@ class ProcessExecutor:
     def _spawn(self, formats: list[str]) -> _Worker:
         parent, child = self.context.Pipe()
         proc = self.context.Process(target=_worker_main, name="exporter-worker", daemon=True,
-                                    args=(child, formats, self.recycle_after, self.soft_timeout))
+                                    args=(child, formats, self.recycle_after, self.soft_timeout,
+                                          len(self._queue) > self.workers))
         proc.start()
         child.close()
         return _Worker(proc, parent)

@@ -49,11 +49,12 @@ def capture_warnings() -> None:
     CAPTURE.enabled = True
 
 
-def warm_up(formats: Sequence[str]) -> None:
+def warm_up(formats: Sequence[str], render: bool = True) -> None:
     """Import each writer's libraries, build its instance and render a tiny article once.
 
     A process's first render is much slower (WeasyPrint: about 150 ms more);
-    done here, it is not charged to the first article's timeout.
+    done here, it is not charged to the first article's timeout. ``render``
+    False only builds the writers (a worker with a single article to render).
     """
     import io
 
@@ -65,7 +66,9 @@ def warm_up(formats: Sequence[str]) -> None:
                                  "body": [{"type": "paragraph", "content": "Text."}]})
     for fmt in formats:
         with contextlib.suppress(Exception):  # the job reports an unavailable writer
-            writer(fmt).write([article], io.BytesIO(), WriteOptions())
+            instance = writer(fmt)
+            if render:
+                instance.write([article], io.BytesIO(), WriteOptions())
 
 
 def write_options(job: Job) -> WriteOptions:
