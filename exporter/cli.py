@@ -185,7 +185,8 @@ def _resolve_formats(formats: Sequence[str]) -> list[str]:
               help="Write all inputs into this one file (an EPUB edition: -f epub).")
 @click.option("--title", metavar="TEXT", help="Title of the --bundle file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes [default: the number of CPUs]; 1 renders in this process.")
+              help="Worker processes [default: the number of CPUs]; 1 renders in this "
+                   "process (PDF with --timeout: in one worker that can be killed).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               metavar="SECONDS", help="Longest render of one format of one article; then its "
                                       "worker is killed and the batch goes on (0: no limit).")
