@@ -35,7 +35,7 @@ def make_articles(folder: Path, count: int, *, huge: int = 0, prefix: str = "sto
 
     ``small`` articles have a headline and one paragraph (quick to render).
     With ``huge``, one more article whose body is the fixture's text repeated
-    ``huge`` times (slow to lay out as PDF: about 16 s at 100).
+    ``huge`` times (slow to lay out as PDF: about 16 s at 100 on a busy 2-core machine).
     """
     folder.mkdir(parents=True, exist_ok=True)
     for image in ("tram.jpg", "route-map.png"):
