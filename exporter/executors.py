@@ -209,6 +209,8 @@ class ProcessExecutor:
                             w.stop(kill=True)
                             slots[i] = None
                 busy = [w for w in slots if w is not None and w.busy]
+                if not busy:  # every hand-out failed: start new workers
+                    continue
                 ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
                 for i, w in enumerate(slots):
                     if w is None:
