@@ -62,18 +62,21 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     letters of lam-alef / lam-yeh ligatures put in one order, and a letter
     repeated in a row kept once.
     """
-    text = unicodedata.normalize("NFKC", norm(text))
-    out = []
-    for c in text:
-        cat = unicodedata.category(c)
-        if cat.startswith("M") or c.isspace() or c == "\u0640":
-            continue
-        if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
-            continue
-        out.append(c)
-    text = _LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out))
+    tokens = []
+    # ligature letters are put in order word by word: a lam ending one line (or word)
+    # and an alef starting the next are no ligature
+    for token in unicodedata.normalize("NFKC", norm(text)).split():
+        out = []
+        for c in token:
+            cat = unicodedata.category(c)
+            if cat.startswith("M") or c == "\u0640":
+                continue
+            if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
+                continue
+            out.append(c)
+        tokens.append(_LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out)))
     # stacked ligatures (Amiri) can come out with a letter twice: "شحح" for "شح"
-    return _REPEAT_RE.sub(r"\1", text)
+    return _REPEAT_RE.sub(r"\1", "".join(tokens))
 
 
 class PdfText:
