@@ -177,9 +177,14 @@ def articles(draw) -> dict:
                                                        "text": phrase(script, 1, 8)}),
                                 min_size=1, max_size=2),
     }
+    empty = {"standfirst": "", "kicker": "", "dateline": "", "rights": "", "bylines": [],
+             "tags": [], "corrections": []}
     for key, strategy in optional_fields.items():
-        if draw(st.booleans()):
+        choice = draw(st.integers(0, 5))
+        if choice >= 3:
             data[key] = draw(strategy)
+        elif choice == 2 and key in empty:  # present but empty
+            data[key] = empty[key]
     if draw(st.integers(0, 4)) == 0:  # many figures
         data["body"] += [{"type": "figure", "image": draw(image(script))}
                          for _ in range(draw(st.integers(4, 8)))]

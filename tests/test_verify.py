@@ -316,6 +316,16 @@ def test_rtl_skeleton_survives_extraction_artifacts():
     assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
 
 
+def test_rtl_word_broken_across_columns_is_found():
+    """Two right-to-left columns: the pieces of a word broken across lines come out apart."""
+    from exporter.verify.pdf import PdfText
+
+    text = PdfText(["أءستطزجة سذةقيى\nسطر آخر من العمود الثاني\nذيشإلجم كلمة\nختام"], "test")
+    assert text.has_word("سذةقيىذيشلإجم")        # end of line 1 + start of line 3
+    assert not text.has_word("سذةقيىكلمة")       # not a line end + a line start
+    assert not text.has_word("أءستطزجةذيشلإجم")  # line 1 starts with the first piece
+
+
 def test_body_text_repeating_the_header_is_found_in_the_body(tmp_path):
     """A body heading equal to the headline is not mistaken for the h1 / Title (found by
     the property tests)."""

@@ -79,6 +79,23 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     return _REPEAT_RE.sub(r"\1", "".join(tokens))
 
 
+def _broken_word(word: str, last: set[str], first: set[str], whole: set[str]) -> bool:
+    """Whether ``word`` is the last word of a line, then whole-line words, then the first
+    word of a line (each at least one letter)."""
+    starts = {len(e) for e in last if len(e) < len(word) and word.startswith(e)}
+    seen: set[int] = set()
+    while starts:
+        at = starts.pop()
+        if at in seen:
+            continue
+        seen.add(at)
+        rest = word[at:]
+        if rest in first:
+            return True
+        starts |= {at + len(w) for w in whole if len(w) < len(rest) and rest.startswith(w)}
+    return False
+
+
 class PdfText:
     """The extracted text(s) of one PDF, with the matching rules of ``compare``."""
 
@@ -88,6 +105,7 @@ class PdfText:
         self.flats = [pdf_flat(t) for t in self.texts]
         self._skeletons: list[str] | None = None
         self._bare: list[str] | None = None
+        self._ends: list[tuple[set[str], set[str], set[str]]] | None = None
         #: the first page without its margin bands (pdftotext only)
         self.first_page: PdfText | None = None
 
@@ -119,7 +137,7 @@ class PdfText:
             return True, "right-to-left text compared without marks and spaces"
         bare = [rtl_skeleton(w, keep_punctuation=False) for w in norm(needle).split()]
         bare = [w for w in bare if w]
-        if bare and any(all(w in h for w in bare) for h in self.bare_skeletons):
+        if bare and all(self._has_bare(w) for w in bare):
             return True, "right-to-left text: every word found, order not comparable"
         return False, ""
 
@@ -128,9 +146,33 @@ class PdfText:
         if any(pdf_has_word(f, word) for f in self.flats):
             return True
         if has_rtl(word):
-            bare = rtl_skeleton(word, keep_punctuation=False)
-            return not bare or any(bare in h for h in self.bare_skeletons)
+            return self._has_bare(rtl_skeleton(word, keep_punctuation=False))
         return False
+
+    def _has_bare(self, bare: str) -> bool:
+        if not bare or any(bare in h for h in self.bare_skeletons):
+            return True
+        return any(_broken_word(bare, *ends) for ends in self.line_ends)
+
+    @property
+    def line_ends(self) -> list[tuple[set[str], set[str], set[str]]]:
+        """Per text: the skeletons of the last and first word of every line, and of lines
+        holding one word -- a word broken across lines, whose pieces the extractor puts
+        apart (two right-to-left columns), is found from them."""
+        if self._ends is None:
+            self._ends = []
+            for t in self.texts:
+                last, first, whole = set(), set(), set()
+                for line in self._unmarked(t.replace(LINE_BREAK, "\n")).split("\n"):
+                    tokens = [b for b in (rtl_skeleton(w, keep_punctuation=False)
+                                          for w in line.split()) if b]
+                    if tokens:
+                        last.add(tokens[-1])
+                        first.add(tokens[0])
+                        if len(tokens) == 1:
+                            whole.add(tokens[0])
+                self._ends.append((last, first, whole))
+        return self._ends
 
 
 #: running headers and footers live in the page margins: the first page's text
