@@ -259,6 +259,30 @@ def baseline(src: Path, out: Path) -> dict:
 # --- measuring -----------------------------------------------------------------------
 
 
+def _burn(n: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - started
+
+
+def parallel_capacity(n: int = 10_000_000) -> float:
+    """How much faster two CPU-bound processes finish than one after the other, right now.
+
+    2.0 on two free cores; about 1.0 when other work already fills the machine.
+    """
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1000, 1000])  # start-up out of the way
+        one = sum(pool.map(_burn, [n]))
+        started = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - started
+    return 2 * one / two
+
+
 def measure(cmd: list[str], env: dict | None = None) -> dict:
     """Run ``cmd``; wall seconds, exit status, stdout, and the peak RSS (MiB) of its tree."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -340,6 +364,7 @@ def main() -> int:
     n, files = len(paths), len(paths) * len(FORMATS)
     rows: list[tuple[str, ...]] = []  # what, seconds, per file, vs loop, CPU s, RSS
     load_before = os.getloadavg()[0]
+    capacity_before = parallel_capacity()
     print(f"{n} articles x {len(FORMATS)} formats = {files} files; work folder {work}",
           file=sys.stderr)
 
@@ -453,6 +478,10 @@ def main() -> int:
           f"(python -c pass: {1000 * bare_s:.0f} ms)")
     print(f"loop's library imports: {loop['imports']:.2f} s")
     j1, j2 = j1_runs[-1], j2_runs[-1]
+    capacity = (capacity_before + parallel_capacity()) / 2
+    print(f"parallel capacity of the machine (2 busy processes vs 1, before/after): "
+          f"{capacity:.2f}x of 2.00x possible; --jobs 1 wall / capacity = "
+          f"{j1_s / capacity / loop_s:.2f}x of the loop is the best --jobs 2 could do now")
     print(f"CPUs actually used (CPU s / wall s): loop {loop['cpu'] / loop['seconds']:.2f}, "
           f"--jobs 1 {j1['cpu'] / j1['seconds']:.2f}, --jobs 2 {j2['cpu'] / j2['seconds']:.2f} "
           "(a --jobs 2 figure well under 2 means the machine was busy: the wall-clock "
