@@ -264,13 +264,17 @@ def test_refused_image_names_file_and_field(tmp_path, base_url):
     assert not (tmp_path / "out" / "x.rss").exists()
 
 
-def test_undated_article_has_no_dates(tmp_path, caplog):
+def test_undated_article_still_has_a_pubdate_never_now(tmp_path, caplog, monkeypatch):
+    """The contract wants pubDate on every item; without dates it is the build time."""
     data = _unseen()
     del data["published"]
     article = _article_from(tmp_path, data)
-    _, out = _write(article, tmp_path / "out")
-    channel = etree.fromstring(out).find("channel")
-    assert channel.find("lastBuildDate") is None and channel.find("item/pubDate") is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with caplog.at_level("WARNING", logger="exporter"):
+        _, out = _write(article, tmp_path / "out")
+    item = etree.fromstring(out).find("channel/item")
+    assert item.findtext("pubDate") == "Tue, 14 Nov 2023 22:13:20 +0000"
+    assert any("published: missing" in r.getMessage() for r in caplog.records)
     assert not feedparser.parse(out).bozo
 
 

@@ -202,6 +202,17 @@ def summary_text(article: Article) -> str:
     return article.headline
 
 
+def _fallback_pubdate(article: Article) -> datetime:
+    """An item must carry a pubDate: use ``updated``, else the build time -- never "now"."""
+    from ..reproducible import build_time
+
+    when = _utc(article.updated) or build_time()
+    log.warning("%s: published: missing; the RSS pubDate is %s (set 'published', or "
+                "SOURCE_DATE_EPOCH for the build time)", article.origin or article.id,
+                when.isoformat())
+    return when
+
+
 def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedItem:
     """Word and render one article as a feed item (warnings go to the ``exporter`` log)."""
     from ..feed_media import MediaImage
@@ -232,7 +243,7 @@ def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedI
         link=link,
         guid=link or f"urn:exporter:{article.id}",
         permalink=link is not None,
-        published=_utc(article.published),
+        published=_utc(article.published) or _fallback_pubdate(article),
         updated=_utc(article.updated),
         summary=summary_text(article),
         content_html=content,
