@@ -316,6 +316,16 @@ def test_rtl_skeleton_survives_extraction_artifacts():
     assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
 
 
+def test_mixed_direction_word_is_compared_run_by_run():
+    from exporter.verify.pdf import PdfText, direction_runs
+
+    assert direction_runs("ИчхапأحثخAB") == ["Ичхап", "أحثخ", "AB"]
+    # display order puts the Latin run after the Arabic one
+    text = PdfText(["كلمة أحثخ Ичхап أخرى"], "test")
+    assert text.has_word("Ичхапأحثخ")
+    assert not text.has_word("Ичхапأحثد")
+
+
 def test_rtl_word_broken_across_columns_is_found():
     """Two right-to-left columns: the pieces of a word broken across lines come out apart."""
     from exporter.verify.pdf import PdfText

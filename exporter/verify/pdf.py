@@ -79,6 +79,22 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     return _REPEAT_RE.sub(r"\1", "".join(tokens))
 
 
+def direction_runs(word: str) -> list[str]:
+    """``word`` cut where its letters change direction ("Ичхапأحثخ" -> "Ичхап", "أحثخ");
+    other characters stay with the run before them."""
+    runs: list[str] = []
+    current = None
+    for c in word:
+        bidi = unicodedata.bidirectional(c)
+        direction = "r" if bidi in ("R", "AL") else "l" if bidi == "L" else None
+        if runs and (direction is None or direction == current):
+            runs[-1] += c
+        else:
+            runs.append(c)
+            current = direction if direction is not None else current
+    return runs
+
+
 def _broken_word(word: str, last: set[str], first: set[str], whole: set[str]) -> bool:
     """Whether ``word`` is the last word of a line, then whole-line words, then the first
     word of a line (each at least one letter)."""
@@ -135,7 +151,8 @@ class PdfText:
         skeleton = rtl_skeleton(needle)
         if skeleton and any(skeleton in s for s in self.skeletons):
             return True, "right-to-left text compared without marks and spaces"
-        bare = [rtl_skeleton(w, keep_punctuation=False) for w in norm(needle).split()]
+        bare = [rtl_skeleton(run, keep_punctuation=False) for w in norm(needle).split()
+                for run in direction_runs(w)]
         bare = [w for w in bare if w]
         if bare and all(self._has_bare(w) for w in bare):
             return True, "right-to-left text: every word found, order not comparable"
@@ -146,7 +163,10 @@ class PdfText:
         if any(pdf_has_word(f, word) for f in self.flats):
             return True
         if has_rtl(word):
-            return self._has_bare(rtl_skeleton(word, keep_punctuation=False))
+            # a word mixing directions is shown (and extracted) in display order
+            return all(self._has_bare(rtl_skeleton(run, keep_punctuation=False))
+                       or any(pdf_has_word(f, run) for f in self.flats)
+                       for run in direction_runs(word))
         return False
 
     def _has_bare(self, bare: str) -> bool:
