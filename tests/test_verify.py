@@ -300,6 +300,8 @@ def test_pdf_line_ends_undone():
     assert pdf_contains(text, "the coalition led by the US-led forces; three-year and a- b")
     assert pdf_contains(text, "漢字かな")           # CJK lines break without a space
     assert pdf_contains(text, "and/or")
+    assert pdf_contains(pdf_text("地地你(的子"), "地地你 (的子")  # space by a CJK character
+    assert not pdf_contains(pdf_text("ab(cd"), "ab (cd")        # ... but not by Latin
     assert not pdf_contains(text, "the coalitions led")
     assert not pdf_contains(pdf_text("the US-led forces"), "the USled forces")  # mid-line
     flat = pdf_flat(text)

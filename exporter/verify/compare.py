@@ -12,7 +12,8 @@ marks them, :func:`pdf_contains` and :func:`pdf_has_word` accept them): a
 word hyphenated across lines is re-joined (with or without the hyphen, which
 the extracted text cannot tell apart), and a line break counts as a space or
 as nothing, since lines also break where there is no space (between CJK
-characters, after a dash or a slash). Anything else -- case, quotes,
+characters, after a dash or a slash), and a space next to a CJK character
+may be missing (extractors infer spaces from glyph gaps). Anything else -- case, quotes,
 punctuation, a changed or missing letter -- is a difference.
 """
 
@@ -105,11 +106,17 @@ def pdf_text(raw: str) -> str:
     return _SPACES_RE.sub(" ", raw)
 
 
+def _wide(char: str) -> bool:
+    """CJK and other wide characters: extractors guess the spaces next to them from gaps."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def needle_pattern(needle: str) -> re.Pattern[str]:
     """A regex finding normalised ``needle`` in :func:`pdf_text` output.
 
     Between any two characters a line-end mark may occur; a space matches a
-    line break; a hyphen (with the space after it, if any) matches a line-end hyphen.
+    line break, and may be missing next to a wide (CJK) character; a hyphen (with
+    the space after it, if any) matches a line-end hyphen.
     """
     parts: list[str] = []
     i = 0
@@ -122,7 +129,8 @@ def needle_pattern(needle: str) -> re.Pattern[str]:
         if char in _HYPHENS:
             parts.append(f"(?:[{_HYPHENS}]|{LINE_HYPHEN})")
         elif char == " ":
-            parts.append(f"[ {LINE_BREAK}]")
+            wide = _wide(needle[i - 1]) or (i + 1 < len(needle) and _wide(needle[i + 1]))
+            parts.append(f"[ {LINE_BREAK}]{'?' if wide else ''}")
         else:
             parts.append(re.escape(char))
         i += 1
