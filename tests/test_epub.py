@@ -2,7 +2,7 @@
 
 Every fixture, a few generated edge cases and an edition are checked with
 EPUBCheck in one batch (one JVM when a JDK is present: see
-tests/epubcheck_helper.py) and must give zero errors and zero warnings.
+exporter/verify/epubcheck.py) and must give zero errors and zero warnings.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from exporter.rendering import (
     sorted_corrections,
 )
 from exporter.reproducible import build_time, normalise_zip
+from exporter.verify import epubcheck
 from exporter.writers import WriteOptions
 
-from . import epubcheck_helper
 from .conftest import ARTICLE_DIRS, fixture_path, load_fixture
 
 NS = {
@@ -217,18 +217,21 @@ def broken_book(books) -> Path:
 
 
 @pytest.fixture(scope="session")
-def epubcheck_reports(books, broken_book) -> dict[Path, epubcheck_helper.Report]:
-    reason = epubcheck_helper.available()
+def epubcheck_reports(books, broken_book) -> dict[Path, epubcheck.BookResult]:
+    """All books checked in one JVM by the same runner `exporter verify` uses."""
+    reason = epubcheck.unavailable()
     if reason:
         pytest.skip(f"EPUBCheck cannot run: {reason}")
-    return epubcheck_helper.check([*books.values(), broken_book])
+    with epubcheck.EpubCheckRunner() as runner:
+        return runner.check([*books.values(), broken_book])
 
 
 @pytest.mark.parametrize("name", [*ARTICLE_DIRS, "edge-plain", "edge-hostile", "edition",
                                   "edition-rtl"])
 def test_epubcheck_no_errors_no_warnings(books, epubcheck_reports, name: str) -> None:
     report = epubcheck_reports[books[name]]
-    assert report.problems == [], report.summary()
+    assert report.error is None, report.error
+    assert report.problems == [], "\n".join(map(str, report.problems))
 
 
 def test_epubcheck_reports_are_read(epubcheck_reports, broken_book) -> None:
