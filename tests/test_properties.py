@@ -36,6 +36,9 @@ EXAMPLES = int(_ENV) if _ENV else 12
 #: Writer bugs these properties found, fixed and now tested as regressions: words longer
 #: than a line clipped off the PDF page (6e80481); a link inside a link rendered as nested
 #: <a> (a09f70d); an RSS item without `published` had no pubDate.
+#: Open, pinned by a strict xfail test below and steered around by the generated articles
+#: until fixed: Arabic set in Amiri loses letters from the PDF text layer after a lam-kaf
+#: (test_pdf_arabic_text_keeps_every_letter): generated Arabic has no kaf.
 LONG_WORD = (40, 90)
 
 SETTINGS = settings(
@@ -56,7 +59,8 @@ SCRIPTS: dict[str, str] = {
     "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàéîõüçñßøåæœłşğ",
     "greek": "αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΘΛΞΠΣΦΨΩάέήίόύώ",
     "cyrillic": "абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЖЗИЙ",
-    "arabic": "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةى",
+    # no kaf (ك) while lam-kaf breaks the PDF text layer: test_pdf_arabic_text_keeps_...
+    "arabic": "ابتثجحخدذرزسشصضطظعغفقلمنهويءآأإةى",
     "hebrew": "אבגדהוזחטיכלמנסעפצקרשתךםןףץ",
     "cjk": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去",
     "emoji": "😀🎉👍🚋📰🌍🔥✨",
@@ -289,4 +293,16 @@ def test_link_inside_a_link_makes_valid_xhtml(tmp_path, epubcheck_jvm):
                                         {"type": "link", "href": "https://example.org/a",
                                          "content": ["outer ", inner]}]}]}, ["epub"],
                          epubcheck=True)
+    assert report.ok, _failures(report)
+
+
+@pytest.mark.xfail(strict=True, reason="PDF text layer bug: with Amiri (the house Arabic "
+                   "font) WeasyPrint maps a lam glyph to no text once a lam-kaf has been set, "
+                   "so 'سلطان' extracts as 'س طان' (pdftotext and pypdf alike; copy, search "
+                   "and screen readers lose the letter). The same HTML in Noto Naskh Arabic "
+                   "extracts faithfully.")
+def test_pdf_arabic_text_keeps_every_letter(tmp_path):
+    report = _verify_one(tmp_path, {"headline": "عنوان", "language": "ar", "standfirst": "سلكخ",
+                                    "body": [{"type": "paragraph", "content": "سلطان"}]},
+                         ["pdf"])
     assert report.ok, _failures(report)
