@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 #: share of the body's words the PDF text must contain (line breaking, hyphenation)
 BODY_WORDS_REQUIRED = 0.97
 
-_LAM_ALEF_RE = re.compile("\u0644([\u0627\u0623\u0625\u0622\u0649])")
+# a lam next to an alef (or alef maksura): the ligature's letters come out in either order
+_LAM_ALEF_RE = re.compile("\u0644(?=[\u0627\u0623\u0625\u0622\u0649])|"
+                          "(?<=[\u0627\u0623\u0625\u0622\u0649])\u0644")
 _REPEAT_RE = re.compile(r"(.)\1+")
 
 
@@ -58,13 +60,13 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     """Text reduced to what survives right-to-left extraction in the same order.
 
     Compatibility forms folded (NFKC: Arabic presentation forms to letters),
-    combining marks, tatweel, bidi marks and all white space removed, the
-    letters of lam-alef / lam-yeh ligatures put in one order, and a letter
-    repeated in a row kept once.
+    combining marks, tatweel, bidi marks and all white space removed, a lam
+    next to an alef or alef maksura dropped (the letters of those ligatures come
+    out in either order), and a letter repeated in a row kept once.
     """
     tokens = []
-    # ligature letters are put in order word by word: a lam ending one line (or word)
-    # and an alef starting the next are no ligature
+    # word by word: a lam ending one line (or word) and an alef starting the next
+    # are no ligature
     for token in unicodedata.normalize("NFKC", norm(text)).split():
         out = []
         for c in token:
@@ -74,7 +76,7 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
             if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
                 continue
             out.append(c)
-        tokens.append(_LAM_ALEF_RE.sub(lambda m: m.group(1) + "\u0644", "".join(out)))
+        tokens.append(_LAM_ALEF_RE.sub("", "".join(out)))
     # stacked ligatures (Amiri) can come out with a letter twice: "شحح" for "شح"
     return _REPEAT_RE.sub(r"\1", "".join(tokens))
 
