@@ -37,6 +37,9 @@ EXAMPLES = int(_ENV) if _ENV else 12
 #: than a line clipped off the PDF page (6e80481); a link inside a link rendered as nested
 #: <a> (a09f70d); an RSS item without `published` had no pubDate; Arabic set in Amiri lost
 #: letters from the PDF text layer after a lam-kaf (print.css now puts Noto Naskh first).
+#: Open, pinned by a strict xfail test below and steered around until fixed: a picture
+#: taller than the page pushes the PDF headline off page one
+#: (test_pdf_picture_taller_than_the_page_...): no very tall pictures are generated.
 LONG_WORD = (40, 90)
 
 SETTINGS = settings(
@@ -131,7 +134,9 @@ def person(script: str):
     )
 
 
-IMAGE_FILES = ["a.png", "b.png", "c.jpg", "wide.png", "tall.jpg", "dot.png"]
+# "tall.jpg" (10 x 200) is left out while a picture taller than the page breaks the PDF
+# page: test_pdf_picture_taller_than_the_page_keeps_the_headline_on_page_one
+IMAGE_FILES = ["a.png", "b.png", "c.jpg", "wide.png", "dot.png"]
 
 
 def image(script: str):
@@ -299,4 +304,17 @@ def test_pdf_arabic_text_keeps_every_letter(tmp_path):
     report = _verify_one(tmp_path, {"headline": "عنوان", "language": "ar", "standfirst": "سلكخ",
                                     "body": [{"type": "paragraph", "content": "سلطان"}]},
                          ["pdf"])
+    assert report.ok, _failures(report)
+
+
+@pytest.mark.xfail(strict=True, reason="PDF layout bug: a picture taller than the page "
+                   "(10 x 200 px, set at column width) pushes the headline to page 2, leaving "
+                   "page 1 with only the section label, and the picture runs into the footer "
+                   "(3 pages for a headline and one figure)")
+def test_pdf_picture_taller_than_the_page_keeps_the_headline_on_page_one(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (10, 200), (40, 90, 160)).save(tmp_path / "tall.jpg")
+    report = _verify_one(tmp_path, {"headline": "Tall picture", "section": "City", "body": [
+        {"type": "figure", "image": {"src": "tall.jpg", "alt": "A tall chart"}}]}, ["pdf"])
     assert report.ok, _failures(report)
