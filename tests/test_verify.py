@@ -326,6 +326,10 @@ def test_mixed_direction_word_is_compared_run_by_run():
     text = PdfText(["كلمة أحثخ Ичхап أخرى"], "test")
     assert text.has_word("Ичхапأحثخ")
     assert not text.has_word("Ичхапأحثد")
+    # neutral runs (emoji, digits and punctuation) take the direction around them
+    text = PdfText(["إكخ 📰📰😀✨ ... عام .1932"], "test")
+    assert text.has_word("✨😀📰📰") and text.has_word("1932.")
+    assert not text.has_word("1933.")
 
 
 def test_rtl_word_broken_across_columns_is_found():

@@ -56,6 +56,13 @@ def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
+def reorderable(text: str) -> bool:
+    """Text an extractor may put in display order: right-to-left letters, or no
+    left-to-right letter at all (digits, punctuation, emoji take the direction
+    around them)."""
+    return has_rtl(text) or not any(unicodedata.bidirectional(c) == "L" for c in text)
+
+
 def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
     """Text reduced to what survives right-to-left extraction in the same order.
 
@@ -148,7 +155,7 @@ class PdfText:
         """Whether ``needle`` shows, and a note when only a right-to-left fallback matched."""
         if any(pdf_contains(t, needle) for t in self.texts):
             return True, ""
-        if not has_rtl(needle):
+        if not reorderable(needle):
             return False, ""
         skeleton = rtl_skeleton(needle)
         if skeleton and any(skeleton in s for s in self.skeletons):
@@ -164,7 +171,7 @@ class PdfText:
         """Whether a body word shows (right-to-left words on their skeleton)."""
         if any(pdf_has_word(f, word) for f in self.flats):
             return True
-        if has_rtl(word):
+        if reorderable(word):
             # a word mixing directions is shown (and extracted) in display order
             return all(self._has_bare(rtl_skeleton(run, keep_punctuation=False))
                        or any(pdf_has_word(f, run) for f in self.flats)
