@@ -329,7 +329,7 @@ def test_mixed_direction_word_is_compared_run_by_run():
     # neutral runs (emoji, digits and punctuation) take the direction around them
     text = PdfText(["إكخ 📰📰😀✨ ... عام .1932"], "test")
     assert text.has_word("✨😀📰📰") and text.has_word("1932.")
-    assert not text.has_word("1933.")
+    assert not text.has_word("1942.")
 
 
 def test_rtl_word_broken_across_columns_is_found():
