@@ -315,6 +315,7 @@ def test_rtl_skeleton_survives_extraction_artifacts():
     assert rtl_skeleton("مجان ًا طو يلة االفتتاح ليىل") == rtl_skeleton("مجانًا طويلة الافتتاح ليلى")
     # a stacked ligature extracted with a letter twice (Amiri)
     assert rtl_skeleton("آشححتزث") == rtl_skeleton("آشحتزث")
+    assert rtl_skeleton("ءللآ") == rtl_skeleton("ءلآل")  # lams around an alef, any order
     assert rtl_skeleton("عيادة") != rtl_skeleton("عبادة")
 
 

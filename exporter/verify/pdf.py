@@ -83,7 +83,10 @@ def rtl_skeleton(text: str, keep_punctuation: bool = True) -> str:
             if not keep_punctuation and (cat.startswith("P") or cat.startswith("S")):
                 continue
             out.append(c)
-        tokens.append(_LAM_ALEF_RE.sub("", "".join(out)))
+        token = "".join(out)
+        while (shorter := _LAM_ALEF_RE.sub("", token)) != token:  # "للآ" comes out "لآل"
+            token = shorter
+        tokens.append(token)
     # stacked ligatures (Amiri) can come out with a letter twice: "شحح" for "شح"
     return _REPEAT_RE.sub(r"\1", "".join(tokens))
 
