@@ -356,3 +356,17 @@ def test_body_text_repeating_the_header_is_found_in_the_body(tmp_path):
     export(article, ["docx", "epub", "rss"], tmp_path)
     report = verify(article, tmp_path, ["docx", "epub", "rss"], epubcheck=False)
     assert report.ok, report.summary()
+
+
+def test_quote_repeating_a_list_item_is_matched_to_the_quote(tmp_path):
+    """Found by the property tests: the attribution was looked for under the list item."""
+    from exporter.model import Article
+
+    article = Article.from_data({
+        "headline": "Repeats", "published": "2026-01-05T09:30:00+00:00",
+        "body": [{"type": "list", "items": ["Same words", "Other"]},
+                 {"type": "quote", "content": "Same words", "attribution": "A. Person"},
+                 {"type": "paragraph", "content": "Other"}]}, source=tmp_path / "a.json")
+    export(article, ["docx", "epub", "rss"], tmp_path)
+    report = verify(article, tmp_path, ["docx", "epub", "rss"], epubcheck=False)
+    assert report.ok, report.summary()

@@ -13,6 +13,7 @@ Caption-style paragraph holding a ``SEQ Figure`` field and the
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,13 +180,28 @@ def _on(el: Any) -> bool:
     return _on_attr(el.get(_w("val")))
 
 
-def _find_seq(paras: list[Para | None], text: str, start: int = 0) -> int | None:
+def _find_seq(paras: list[Para | None], text: str, start: int = 0,
+              style: Callable[[str], bool] | None = None) -> int | None:
+    """The first paragraph from ``start`` with ``text``; one whose style fits ``style``
+    first (a quote repeating a list item's words is the Quote paragraph)."""
     want = norm(text)
-    for i in range(start, len(paras)):
-        para = paras[i]
-        if para is not None and para.norm == want:
-            return i
-    return None
+    found = [i for i in range(start, len(paras))
+             if paras[i] is not None and paras[i].norm == want]
+    if style is not None:
+        fitting = [i for i in found if style(paras[i].style.lower())]
+        if fitting:
+            return fitting[0]
+    return found[0] if found else None
+
+
+def _style_for(kind: str, level: int = 0) -> Callable[[str], bool]:
+    if kind == "quote":
+        return lambda s: "quote" in s and "attribution" not in s
+    if kind == "heading":
+        return lambda s: s == f"heading {level}"
+    if kind == "item":
+        return lambda s: s.startswith("list")
+    return lambda s: "quote" not in s and not s.startswith(("heading", "list"))
 
 
 def check(article: Article, path: Path) -> list[Check]:
@@ -280,7 +296,7 @@ def check(article: Article, path: Path) -> list[Check]:
     def quotes(cell: Cell) -> None:
         at = body_start
         for q in E.quotes(article):
-            idx = _find_seq(body_paras, q.text, at)
+            idx = _find_seq(body_paras, q.text, at, _style_for("quote"))
             if idx is None:
                 if q.person:
                     cell.fail(f"{q.where}: quote paragraph {quoted(q.text)} not found")
@@ -300,7 +316,7 @@ def check(article: Article, path: Path) -> list[Check]:
     def body(cell: Cell) -> None:
         at = body_start
         for item in E.body_items(article):
-            idx = _find_seq(body_paras, item.text, at)
+            idx = _find_seq(body_paras, item.text, at, _style_for(item.kind, item.level))
             if idx is None:
                 if _find_seq(body_paras, item.text, body_start) is not None:
                     cell.fail(f"{item.where}: out of order")

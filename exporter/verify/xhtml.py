@@ -75,6 +75,18 @@ def ancestors(el: Any) -> list[Any]:
     return out
 
 
+def _kind_of(el: Any) -> str:
+    """The model block kind an element shows: heading, item, quote or paragraph."""
+    name = local(el)
+    if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "heading"
+    if name == "li":
+        return "item"
+    if any(local(a) == "blockquote" for a in ancestors(el)):
+        return "quote"
+    return "paragraph"
+
+
 class Rendering:
     """The article as shown by one HTML-based output (EPUB content documents, RSS content)."""
 
@@ -216,7 +228,10 @@ class Rendering:
         at = 0
         for item in E.body_items(article):
             want = norm(item.text)
-            idx = next((i for i in range(at, len(texts)) if texts[i] == want), None)
+            found = [i for i in range(at, len(texts)) if texts[i] == want]
+            # the element of the right kind first (a quote repeating a list item's words)
+            fitting = [i for i in found if _kind_of(blocks[i]) == item.kind]
+            idx = (fitting or found or [None])[0]
             if idx is None:
                 if want in texts:
                     cell.fail(f"{item.where}: out of order")
