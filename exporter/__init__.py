@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from exporter.errors import (
     ExporterError,
     InputError,
     RenderError,
@@ -63,11 +63,11 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .api import export, load
-    from .feed import build_feed
-    from .model import Article
-    from .readers import Reader
-    from .writers import WriteOptions, Writer
+    from exporter.api import export, load
+    from exporter.feed import build_feed
+    from exporter.model import Article
+    from exporter.readers import Reader
+    from exporter.writers import WriteOptions, Writer
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,6 @@
 """``python -m exporter``: the same as the ``exporter`` command."""
 
-from .cli import main
+from exporter.cli import main
 
 if __name__ == "__main__":
     main()

@@ -12,11 +12,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .errors import ExporterError, InputError, RenderError, UsageError
-from .model import Article
-from .output import atomic_write
-from .registry import get_registry
-from .writers import WriteOptions, Writer
+from exporter.errors import ExporterError, InputError, RenderError, UsageError
+from exporter.model import Article
+from exporter.output import atomic_write
+from exporter.registry import get_registry
+from exporter.writers import WriteOptions, Writer
 
 log = logging.getLogger("exporter")
 

@@ -28,8 +28,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import InputError
-from .text import clean_tree, slugify
+from exporter.errors import InputError
+from exporter.text import clean_tree, slugify
 
 log = logging.getLogger("exporter")
 

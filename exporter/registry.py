@@ -41,9 +41,9 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
-from .errors import UnavailableError, UnknownNameError
-from .readers import Reader
-from .writers import Writer
+from exporter.errors import UnavailableError, UnknownNameError
+from exporter.readers import Reader
+from exporter.writers import Writer
 
 log = logging.getLogger("exporter")
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ResourceError
+from exporter.errors import ResourceError
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .model import Image as ArticleImage
+    from exporter.model import Article
+    from exporter.model import Image as ArticleImage
 
 MAX_RESOURCE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 100_000_000  # ~10000 x 10000; Pillow's bomb guard fires above this

@@ -27,11 +27,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .output import atomic_write
-from .writers import WriteOptions, Writer
+from exporter.output import atomic_write
+from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
-    from .model import Article
+    from exporter.model import Article
 
 __all__ = [
     "SAMPLES_DIR",
@@ -72,7 +72,7 @@ def load_sample(name: str) -> Article:
     Its images resolve relative to the sample folder, so writers that embed
     pictures work through the resource gate as in production.
     """
-    from .api import load
+    from exporter.api import load
 
     return load(sample_path(name))
 
@@ -139,10 +139,10 @@ def run_writer(writer: str | type[Writer] | Writer, article: Article | Sequence[
     (writers must not choose paths). The writer's own exceptions
     propagate unchanged, so a test sees the real traceback.
     """
-    from .model import Article
+    from exporter.model import Article
 
     if isinstance(writer, str):
-        from .registry import get_registry
+        from exporter.registry import get_registry
 
         instance = get_registry().writer_class(writer)()
     elif isinstance(writer, type):
@@ -211,8 +211,8 @@ def contract_fields(article: Article, *, wording: bool = True) -> list[tuple[str
     (:func:`~exporter.rendering.attribution_text`), so a format that words a
     field its own way is caught.
     """
-    from .rendering import attribution_text, byline_text, caption_text, inline_text
-    from .resources import image_fields
+    from exporter.rendering import attribution_text, byline_text, caption_text, inline_text
+    from exporter.resources import image_fields
 
     fields: list[tuple[str, str]] = [("headline", article.headline)]
     if article.standfirst:
@@ -291,7 +291,7 @@ def plugin_distribution(folder: str | Path, name: str,
 
     Yields the folder added to ``sys.path``.
     """
-    from .registry import reset_registry
+    from exporter.registry import reset_registry
 
     site = Path(folder) / f"site-{name}"
     dist_info = site / f"{re.sub(r'[^A-Za-z0-9.]+', '_', name)}-{version}.dist-info"

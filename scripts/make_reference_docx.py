@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-"""Generate styles/reference.docx, the DOCX house style, from exporter/docx_styles.py.
+"""Generate styles/reference.docx, the DOCX house style, from exporter/writers/docx/styles.py.
 
     python scripts/make_reference_docx.py [OUT]      # default: styles/reference.docx
 
 The reference document is like pandoc's --reference-doc: the writer opens it,
 drops its body and writes the article with its named styles, page set-up and
-footer. Never hand-edit the binary: change ``exporter/docx_styles.STYLES`` (or
+footer. Never hand-edit the binary: change ``exporter/writers/docx/styles.STYLES`` (or
 this script) and run it again. The output is byte-for-byte reproducible
 (fixed ZIP times from SOURCE_DATE_EPOCH, or 1980-01-01 without it).
 
@@ -28,7 +28,9 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exporter.docx_styles import (  # noqa: E402
+from exporter.reproducible import build_time, normalise_zip  # noqa: E402
+from exporter.writers.docx.oxml import PPR_ORDER, RPR_ORDER, add_field, get_rpr, set_child, sub  # noqa: E402
+from exporter.writers.docx.styles import (  # noqa: E402
     ARABIC,
     SANS,
     SERIF,
@@ -37,8 +39,6 @@ from exporter.docx_styles import (  # noqa: E402
     ensure_styles,
     style_ids,
 )
-from exporter.docx_xml import PPR_ORDER, RPR_ORDER, add_field, get_rpr, set_child, sub  # noqa: E402
-from exporter.reproducible import build_time, normalise_zip  # noqa: E402
 
 #: styles kept from python-docx's template besides the ones in STYLES
 KEEP = {"normal", "default paragraph font", "normal table", "no list", "table grid",

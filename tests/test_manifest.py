@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from exporter.batch import run_batch
-from exporter.manifest import MANIFEST_NAME, sha256_file
+from exporter.batch.manifest import MANIFEST_NAME, sha256_file
 
 from .batch_helpers import available, make_articles, outputs
 

@@ -411,8 +411,8 @@ def test_refusing_fetcher_never_serves_outside_files(tmp_path: Path, http_server
     monkeypatch.setattr(urllib.request.OpenerDirector, "open",
                         lambda self, *a, **k: opened.append(a) or 1 / 0)
 
-    from exporter.pdf_fetcher import GateFetcher
     from exporter.resources import ResourceGate
+    from exporter.writers.pdf.fetcher import GateFetcher
 
     port, hits = http_server
     hits.clear()

@@ -39,6 +39,9 @@ from exporter.testing import (
 
 from .conftest import FIXTURES, fixture_path
 
+#: the CLI as the test interpreter runs it: the bare `exporter` script may not be on PATH
+EXPORTER = (sys.executable, "-m", "exporter")
+
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_DIR = ROOT / "examples" / "exporter-plaintext"
 ENTRY = "exporter_plaintext:PlaintextWriter"
@@ -74,10 +77,10 @@ def plaintext_from_source(tmp_path, monkeypatch):
 
 @installed
 def test_installed_plugin_is_listed_by_exporter_formats() -> None:
-    out = subprocess.run(["exporter", "formats"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*EXPORTER, "formats"], capture_output=True, text=True, check=True).stdout
     (line,) = [line for line in out.splitlines() if line.strip().startswith("plaintext ")]
     assert ".txt" in line and f"[plugin: {ENTRY}]" in line and "UNAVAILABLE" not in line
-    info = json.loads(subprocess.run(["exporter", "formats", "--json"], capture_output=True,
+    info = json.loads(subprocess.run([*EXPORTER, "formats", "--json"], capture_output=True,
                                      text=True, check=True).stdout)
     (row,) = [r for r in info["writers"] if r["name"] == "plaintext"]
     assert row["distribution"] == "exporter-plaintext" and row["available"]
@@ -87,7 +90,7 @@ def test_installed_plugin_is_listed_by_exporter_formats() -> None:
 
 @installed
 def test_installed_plugin_exports_through_the_cli(tmp_path) -> None:
-    result = subprocess.run(["exporter", "export", str(fixture_path("tram-line")),
+    result = subprocess.run([*EXPORTER, "export", str(fixture_path("tram-line")),
                              str(fixture_path("deconflict")), "-f", "plaintext,html",
                              "-o", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -37,10 +37,10 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import InputError
+from exporter.errors import InputError
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 
 class Reader:
@@ -101,6 +101,6 @@ def decode_utf8(data: bytes, origin: str | Path | None) -> str:
 
 def build_article(data: Any, origin: str | Path | None) -> Article:
     """Validate a mapping into an article attributed to ``origin``."""
-    from ..model import Article
+    from exporter.model import Article
 
     return Article.from_data(data, Path(origin) if origin is not None else None)

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
-from . import Reader, build_article, decode_utf8
+from exporter.errors import InputError
+from exporter.readers import Reader, build_article, decode_utf8
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 
 class JsonReader(Reader):

@@ -23,13 +23,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
-from . import Reader, build_article, decode_utf8
+from exporter.errors import InputError
+from exporter.readers import Reader, build_article, decode_utf8
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from ..model import Article
+    from exporter.model import Article
 
 log = logging.getLogger("exporter")
 

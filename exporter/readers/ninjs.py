@@ -18,15 +18,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
-from ..text import slugify
-from . import Reader, build_article, decode_utf8
-from .html import parse_page
-from .html_meta import people_from_text
-from .text import parse_timestamp
+from exporter.errors import InputError
+from exporter.readers import Reader, build_article, decode_utf8
+from exporter.readers.html import parse_page
+from exporter.readers.html.meta import people_from_text
+from exporter.readers.text import parse_timestamp
+from exporter.text import slugify
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 log = logging.getLogger("exporter")
 
@@ -151,7 +151,7 @@ def _main(items: Any, roles: Any) -> str | None:
             if "html" in (item.get("contenttype") or ""):
                 from lxml import html as lhtml
 
-                from .html_blocks import text_of
+                from exporter.readers.html.blocks import text_of
 
                 value = text_of(lhtml.fragment_fromstring(value, create_parent="div"))
             return value

@@ -26,11 +26,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from .epubcheck import EpubCheckRunner, current
-from .epubcheck import session as epubcheck_session
-from .epubcheck import unavailable as epubcheck_unavailable
-from .result import (
+from exporter.errors import UsageError
+from exporter.verify.epubcheck import EpubCheckRunner, current
+from exporter.verify.epubcheck import session as epubcheck_session
+from exporter.verify.epubcheck import unavailable as epubcheck_unavailable
+from exporter.verify.result import (
     FAIL,
     FIELDS,
     FORMATS,
@@ -44,7 +44,7 @@ from .result import (
 )
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 __all__ = [
     "FAIL",
@@ -101,7 +101,7 @@ def verify(article: Article | Sequence[Article], out_dir: str | Path = "dist",
     EPUBCheck runs in one JVM for all the books of the call (or of an
     enclosing :func:`epubcheck_session`).
     """
-    from ..model import Article as ArticleType
+    from exporter.model import Article as ArticleType
 
     articles = [article] if isinstance(article, ArticleType) else list(article)
     names = parse_formats(formats)
@@ -147,15 +147,15 @@ def verify(article: Article | Sequence[Article], out_dir: str | Path = "dist",
 
 def _check_format(fmt: str, article: Article, path: Path, extra: object) -> list[Check]:
     if fmt == "pdf":
-        from .pdf import check
+        from exporter.verify.pdf import check
         return check(article, path)
     if fmt == "docx":
-        from .docx import check
+        from exporter.verify.docx import check
         return check(article, path)
     if fmt == "epub":
-        from .epub import check
+        from exporter.verify.epub import check
         return check(article, path, extra)  # type: ignore[arg-type]
-    from .rss import check
+    from exporter.verify.rss import check
     return check(article, path, extra)  # type: ignore[arg-type]
 
 

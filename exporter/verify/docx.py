@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from . import expected as E
-from .compare import norm, quoted, shown_as
-from .result import Cell, Check, failed_all, run_fields
+from exporter.verify import expected as E
+from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.result import Cell, Check, failed_all, run_fields
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

@@ -19,14 +19,14 @@ from urllib.parse import unquote, urldefrag
 
 from lxml import etree
 
-from . import expected as E
-from .compare import norm, quoted, shown_as
-from .epubcheck import BookResult
-from .result import Cell, Check, NotRun, failed_all, run_fields
-from .xhtml import Rendering, by_tag, local, text_of
+from exporter.verify import expected as E
+from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.epubcheck import BookResult
+from exporter.verify.result import Cell, Check, NotRun, failed_all, run_fields
+from exporter.verify.xhtml import Rendering, by_tag, local, text_of
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..rendering import attribution_text, byline_text, caption_text, inline_text, person_text
-from .compare import norm
+from exporter.rendering import attribution_text, byline_text, caption_text, inline_text, person_text
+from exporter.verify.compare import norm
 
 if TYPE_CHECKING:
-    from ..model import Article, Image, Person
+    from exporter.model import Article, Image, Person
 
 
 @dataclass(frozen=True)

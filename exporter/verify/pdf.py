@@ -26,8 +26,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import expected as E
-from .compare import (
+from exporter.verify import expected as E
+from exporter.verify.compare import (
     LINE_BREAK,
     LINE_HYPHEN,
     norm,
@@ -38,10 +38,10 @@ from .compare import (
     quoted,
     shown_as,
 )
-from .result import Cell, Check, failed_all, run_fields
+from exporter.verify.result import Cell, Check, failed_all, run_fields
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 #: share of the body's words the PDF text must contain (line breaking, hyphenation)
 BODY_WORDS_REQUIRED = 0.97

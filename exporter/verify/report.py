@@ -9,11 +9,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import UsageError
-from .result import FAIL, FIELDS, NA, NOT_RUN, PASS, ArticleReport, Check, VerifyReport
+from exporter.errors import UsageError
+from exporter.verify.result import (
+    FAIL,
+    FIELDS,
+    NA,
+    NOT_RUN,
+    PASS,
+    ArticleReport,
+    Check,
+    VerifyReport,
+)
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 SYMBOLS = {PASS: "✓", FAIL: "✗", NA: "–", NOT_RUN: "○"}
 #: JSON shape version (bump when keys change)
@@ -120,8 +129,8 @@ def to_dict(report: VerifyReport) -> dict[str, Any]:
 
 def load_inputs(files: list[Path]) -> tuple[list[Article], list[tuple[str, str]]]:
     """Load every input; a file that cannot be loaded is an error entry, not an exception."""
-    from ..api import load
-    from ..errors import ExporterError
+    from exporter.api import load
+    from exporter.errors import ExporterError
 
     articles: list[Article] = []
     errors: list[tuple[str, str]] = []
@@ -152,7 +161,7 @@ def run_verify(files: list[Path], out_dir: Path, formats: str | Iterable[str] | 
     0 when every check holds, 1 when one fails (or an input cannot be loaded,
     or -- with ``strict`` -- a validator could not run), 2 for usage errors.
     """
-    from . import parse_formats, verify
+    from exporter.verify import parse_formats, verify
 
     out = stream or sys.stdout
     try:
@@ -185,7 +194,7 @@ def verify_export(files: list[Path], formats: Iterable[str], out_dir: Path, *,
     The report goes to stdout (to stderr, failures only, when ``quiet``: the
     export's ``--json`` owns stdout). Formats verify cannot read (html) are skipped.
     """
-    from . import FORMATS, verify
+    from exporter.verify import FORMATS, verify
 
     names = [f for f in formats if f in FORMATS]
     if not names:

@@ -119,12 +119,12 @@ class VerifyReport:
         return out
 
     def summary(self) -> str:
-        from .report import summary_line
+        from exporter.verify.report import summary_line
 
         return summary_line(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from .report import to_dict
+        from exporter.verify.report import to_dict
 
         return to_dict(self)
 

@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import expected as E
-from .compare import norm, quoted, shown_as
-from .result import Cell, Check, failed_all, run_fields
-from .xhtml import Rendering
+from exporter.verify import expected as E
+from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.result import Cell, Check, failed_all, run_fields
+from exporter.verify.xhtml import Rendering
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 MEDIA = "http://search.yahoo.com/mrss/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"

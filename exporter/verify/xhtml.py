@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import expected as E
-from .compare import norm, quoted, shown_as
-from .result import Cell
+from exporter.verify import expected as E
+from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.result import Cell
 
 XHTML = "http://www.w3.org/1999/xhtml"
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "footer", "td", "th",

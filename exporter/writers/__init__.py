@@ -65,10 +65,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 if TYPE_CHECKING:
-    from ..model import Article
-    from ..rendering import Renderer
-    from ..resources import ResourceGate
-    from ..style import Style
+    from exporter.model import Article
+    from exporter.rendering import Renderer
+    from exporter.rendering.style import Style
+    from exporter.resources import ResourceGate
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,14 @@ class WriteOptions:
     @cached_property
     def style(self) -> Style:
         """The house style layered under ``style_dir``: templates, CSS, fonts."""
-        from ..style import Style
+        from exporter.rendering.style import Style
 
         return Style(self.style_dir)
 
     @cached_property
     def renderer(self) -> Renderer:
         """The shared rendering for this style: ``article_html`` / ``page_html``."""
-        from ..rendering import Renderer
+        from exporter.rendering import Renderer
 
         return Renderer.for_style(self.style)
 
@@ -116,7 +116,7 @@ class WriteOptions:
         :func:`exporter.resources.load_article_images`); it refuses traversal,
         other folders and the network unless the user allowed them.
         """
-        from ..resources import ResourceGate
+        from exporter.resources import ResourceGate
 
         return ResourceGate.for_article(article.base_dir, self.style.root,
                                         self.allow_roots, self.allow_remote)

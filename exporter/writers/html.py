@@ -6,11 +6,11 @@ import base64
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..resources import load_article_images
-from . import WriteOptions, Writer
+from exporter.resources import load_article_images
+from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
-    from ..model import Article, Image
+    from exporter.model import Article, Image
 
 
 class HtmlWriter(Writer):

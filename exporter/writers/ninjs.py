@@ -20,10 +20,10 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import WriteOptions, Writer
+from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
-    from ..model import Article, Image
+    from exporter.model import Article, Image
 
 NINJS_VERSION = "2.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"
@@ -53,7 +53,7 @@ def article_uri(article: Article) -> str:
 
 def to_ninjs(article: Article, options: WriteOptions | None = None) -> dict[str, Any]:
     """The ninjs 2.1 document (a dict) of ``article``."""
-    from ..rendering import byline_text
+    from exporter.rendering import byline_text
 
     options = options or WriteOptions()
     base_url = options.base_url

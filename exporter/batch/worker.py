@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .batch import Job
-    from .writers import WriteOptions
+    from exporter.batch import Job
+    from exporter.writers import WriteOptions
 
 
 class RenderTimeout(BaseException):
@@ -58,9 +58,9 @@ def warm_up(formats: Sequence[str], render: bool = True) -> None:
     """
     import io
 
-    from .api import writer
-    from .model import Article
-    from .writers import WriteOptions
+    from exporter.api import writer
+    from exporter.model import Article
+    from exporter.writers import WriteOptions
 
     article = Article.from_data({"id": "warm-up", "headline": "Warm-up",
                                  "body": [{"type": "paragraph", "content": "Text."}]})
@@ -74,7 +74,7 @@ def warm_up(formats: Sequence[str], render: bool = True) -> None:
 def write_options(job: Job) -> WriteOptions:
     options = _OPTIONS.get(job.settings)
     if options is None:
-        from .writers import WriteOptions
+        from exporter.writers import WriteOptions
 
         options = WriteOptions(**job.options)
         _OPTIONS[job.settings] = options
@@ -89,7 +89,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
     thread, which works in any thread (Dask runs tasks in threads, where
     SIGALRM cannot be used). It interrupts Python code -- WeasyPrint's layout
     loops -- but not a single long call into C; for that the process
-    executor kills the worker (see :mod:`exporter.executors`).
+    executor kills the worker (see :mod:`exporter.batch.executors`).
     """
     if not seconds or seconds <= 0:
         yield

@@ -12,7 +12,7 @@ import io
 import zipfile
 from typing import Any
 
-from .errors import ResourceError
+from exporter.errors import ResourceError
 
 
 def stored(data: bytes) -> bytes:

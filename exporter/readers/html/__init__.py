@@ -6,7 +6,7 @@ order): JSON-LD ``NewsArticle``/``Article``, Open Graph and ``<meta>`` tags,
 lead ``<figure>`` and body. Page chrome (nav, header, footer, aside, ads,
 share bars, related links, newsletters, cookie banners, scripts, iframes,
 forms) is left out; the body is sanitised with nh3 to the model's blocks and
-inlines (see :mod:`.html_blocks`).
+inlines (see :mod:`.blocks`).
 
 A date without a UTC offset cannot be placed in time: it is left out with a
 warning naming the field, and the next source for that field is tried.
@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import Reader, build_article, decode_utf8
-from .html_blocks import (
+from exporter.readers import Reader, build_article, decode_utf8
+from exporter.readers.html.blocks import (
     DROP_TAGS,
     BlockBuilder,
     class_words,
@@ -31,7 +31,7 @@ from .html_blocks import (
     structured_person,
     text_of,
 )
-from .html_meta import (
+from exporter.readers.html.meta import (
     language_tag,
     ld_image,
     ld_people,
@@ -40,10 +40,10 @@ from .html_meta import (
     metadata,
     people_from_text,
 )
-from .text import parse_timestamp
+from exporter.readers.text import parse_timestamp
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 log = logging.getLogger("exporter")
 
@@ -244,7 +244,7 @@ class _Page:
                                     self.prop("og:locale", "content-language", "language"))
         direction = (scoped.get("dir") if scoped is not None else None) or self.meta.get("dir")
         if direction in ("ltr", "rtl"):
-            from ..model import RTL_LANGUAGES
+            from exporter.model import RTL_LANGUAGES
 
             primary = (out["language"] or "en").split("-")[0].lower()
             if direction != ("rtl" if primary in RTL_LANGUAGES else "ltr"):

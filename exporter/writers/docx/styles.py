@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.styles import BabelFish
 from lxml import etree
 
-from .docx_xml import PPR_ORDER, RPR_ORDER, W_VAL, get_rpr, place, set_child, sub
+from exporter.writers.docx.oxml import PPR_ORDER, RPR_ORDER, W_VAL, get_rpr, place, set_child, sub
 
 SERIF, SANS, ARABIC = "Noto Serif", "Noto Sans", "Amiri"
 INK, MUTED, ACCENT, RULE = "161616", "5A5A5A", "B3121A", "D6D6D6"

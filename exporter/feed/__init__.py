@@ -29,12 +29,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ExporterError, UsageError
+from exporter.errors import ExporterError, UsageError
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .writers import WriteOptions
-    from .writers.rss import Companion, FeedItem
+    from exporter.model import Article
+    from exporter.writers import WriteOptions
+    from exporter.writers.rss import Companion, FeedItem
 
 log = logging.getLogger("exporter")
 
@@ -64,7 +64,7 @@ class FeedSettings:
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
     def __post_init__(self) -> None:
-        from .writers.rss import base_url_of, is_absolute_http
+        from exporter.writers.rss import base_url_of, is_absolute_http
 
         if not (self.title or "").strip():
             raise UsageError("the feed needs a title (--title or 'title' in the config)")
@@ -132,7 +132,7 @@ class FeedBuilder:
     def __init__(self, settings: FeedSettings, options: WriteOptions | None = None) -> None:
         from dataclasses import replace
 
-        from .writers import WriteOptions
+        from exporter.writers import WriteOptions
 
         self.settings = settings
         base = options or WriteOptions()
@@ -144,8 +144,8 @@ class FeedBuilder:
     # -- inputs ---------------------------------------------------------------------
 
     def _gather(self, sources: Iterable[Article | str | Path], result: FeedResult) -> list[_Entry]:
-        from .api import load
-        from .model import Article
+        from exporter.api import load
+        from exporter.model import Article
 
         entries: list[_Entry] = []
         seen: dict[str, tuple[tuple[int, int, int], Article]] = {}
@@ -202,7 +202,7 @@ class FeedBuilder:
 
     def _image_key(self, article: Article) -> tuple[Any, ...]:
         """Stats of the local pictures, so a replaced image is re-read."""
-        from .resources import ResourceGate, image_fields
+        from exporter.resources import ResourceGate, image_fields
 
         stats: list[Any] = []
         for _, image in image_fields(article):
@@ -215,7 +215,7 @@ class FeedBuilder:
 
     def _item(self, entry: _Entry, used: dict[tuple[Any, ...], Any]
               ) -> tuple[FeedItem, list[Companion], tuple[Any, ...] | None]:
-        from .writers.rss import make_item, plan_media
+        from exporter.writers.rss import make_item, plan_media
 
         key = None
         if entry.key is not None:
@@ -232,7 +232,7 @@ class FeedBuilder:
 
     def _channel(self, out: Path, items: Sequence[FeedItem], articles: Sequence[Article],
                  now: datetime) -> Any:
-        from .writers.rss import Channel, base_url_of, to_uri
+        from exporter.writers.rss import Channel, base_url_of, to_uri
 
         s = self.settings
         base = base_url_of(s.base_url)
@@ -281,8 +281,8 @@ class FeedBuilder:
 
     def _build_locked(self, sources: list[Any], out: Path, now: datetime,
                       result: FeedResult) -> None:
-        from .output import atomic_write
-        from .writers.rss import render_feed
+        from exporter.output import atomic_write
+        from exporter.writers.rss import render_feed
 
         entries = self._select(self._gather(sources, result), now, result)
         used: dict[tuple[Any, ...], Any] = {}
@@ -332,7 +332,7 @@ class FeedBuilder:
 
 def input_files(inputs: Iterable[str | Path]) -> list[str]:
     """Files as given; folders walked (sorted, hidden entries skipped) for readable files."""
-    from .registry import get_registry
+    from exporter.registry import get_registry
 
     suffixes = get_registry().input_suffixes()
     found: list[str] = []

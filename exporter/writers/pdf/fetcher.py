@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import ResourceError
+from exporter.errors import ResourceError
 
 if TYPE_CHECKING:
-    from .resources import ImageInfo, ResourceGate
+    from exporter.resources import ImageInfo, ResourceGate
 
 log = logging.getLogger("exporter")
 

@@ -44,8 +44,8 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .batch import FormatResult, Job, JobResult, run_chunk, run_job, timeout_message
-from .errors import UsageError
+from exporter.batch import FormatResult, Job, JobResult, run_chunk, run_job, timeout_message
+from exporter.errors import UsageError
 
 #: articles a worker renders before it is replaced (keeps memory flat)
 RECYCLE_AFTER = 250
@@ -104,7 +104,7 @@ class InlineExecutor:
 def _worker_main(conn: Connection, formats: list[str], recycle_after: int,
                  soft_timeout: bool, warm: bool) -> None:
     """A worker process: warm up, then render chunks until told to stop or retired."""
-    from .worker import capture_warnings, warm_up
+    from exporter.batch.worker import capture_warnings, warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     try:

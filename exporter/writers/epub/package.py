@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .errors import RenderError
-from .rendering import heading_ids, inline_text, labels
+from exporter.errors import RenderError
+from exporter.rendering import heading_ids, inline_text, labels
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .resources import ImageInfo
+    from exporter.model import Article
+    from exporter.resources import ImageInfo
 
 #: where the stylesheet, the navigation document and the images live in the package
 CSS_HREF = "styles/epub.css"

@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from .html_blocks import person_from_text, text_of
-from .text import parse_byline
+from exporter.readers.html.blocks import person_from_text, text_of
+from exporter.readers.text import parse_byline
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",

@@ -13,10 +13,10 @@ ninjs, where text is exactly what the model held).
 
 The pieces, one job each:
 
-- :mod:`.html_chrome`: what is page chrome; the nh3 whitelist; visible text;
-- :mod:`.html_inline`: inline content, links, and the two whitespace modes;
-- :mod:`.html_figures`: pictures, captions and credits;
-- :mod:`.html_people`: persons and quote attributions;
+- :mod:`.chrome`: what is page chrome; the nh3 whitelist; visible text;
+- :mod:`.inline`: inline content, links, and the two whitespace modes;
+- :mod:`.figures`: pictures, captions and credits;
+- :mod:`.people`: persons and quote attributions;
 - this module: the block structure (paragraphs, headings, lists, quotes,
   figures, tables) built from those.
 """
@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .html_chrome import (
+from exporter.readers.html.chrome import (
     ALLOWED_TAGS,
     BLOCK_TAGS,
     CHROME_ROLES,
@@ -38,9 +38,9 @@ from .html_chrome import (
     text_of,
     words_of,
 )
-from .html_figures import image_src, parse_figure
-from .html_inline import SAFE_SCHEMES, InlineBuilder, resolve_url
-from .html_people import person_from_text, pop_attribution, structured_person
+from exporter.readers.html.figures import image_src, parse_figure
+from exporter.readers.html.inline import SAFE_SCHEMES, InlineBuilder, resolve_url
+from exporter.readers.html.people import person_from_text, pop_attribution, structured_person
 
 # The HTML and ninjs readers (and html_meta) import these from here: this module
 # stays their one entry point, whichever piece a name now lives in.

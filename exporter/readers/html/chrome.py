@@ -1,6 +1,6 @@
 """Which parts of an untrusted HTML page are page chrome, and what survives.
 
-The first of the two cleaning steps (see :mod:`.html_blocks`): elements are
+The first of the two cleaning steps (see :mod:`.blocks`): elements are
 classified by tag, ARIA role, hidden state and the words of their class/id
 (``ArticleShare-bar`` is a share bar), so ads, share bars, related links and
 the like are dropped before the body is looked for. What is left is then

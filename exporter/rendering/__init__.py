@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from .model import Break, Correction, Em, Image, Inline, Link, Person, Strong
-from .text import slugify
+from exporter.model import Break, Correction, Em, Image, Inline, Link, Person, Strong
+from exporter.text import slugify
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .style import Style
+    from exporter.model import Article
+    from exporter.rendering.style import Style
 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 #: ASCII characters no URL may carry literally, and a "%" that starts no escape

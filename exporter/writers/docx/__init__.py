@@ -3,7 +3,7 @@
 The article is written into a copy of the reference document
 (``reference.docx`` from the style folder, like pandoc's ``--reference-doc``)
 using only named styles -- Title, Standfirst, Byline, Heading 2-4, Quote,
-Caption... (listed in ``exporter/docx_styles.py``), so restyling the document
+Caption... (listed in ``exporter/writers/docx/styles.py``), so restyling the document
 means editing styles, never hunting direct formatting. Wording comes from
 ``exporter/rendering.py`` so the DOCX reads exactly like the HTML formats.
 Links are real ``w:hyperlink`` elements, pictures carry their alt text in
@@ -23,9 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .. import docx_package
-from ..errors import RenderError, ResourceError
-from ..rendering import (
+from exporter.errors import RenderError, ResourceError
+from exporter.rendering import (
     attribution_text,
     byline_text,
     caption_text,
@@ -34,13 +33,14 @@ from ..rendering import (
     safe_href,
     sorted_corrections,
 )
-from ..reproducible import build_time, write_zip
-from ..resources import load_article_images
-from . import WriteOptions, Writer
+from exporter.reproducible import build_time, write_zip
+from exporter.resources import load_article_images
+from exporter.writers import WriteOptions, Writer
+from exporter.writers.docx import package as docx_package
 
 if TYPE_CHECKING:
-    from ..model import Article, Image, Inline
-    from ..resources import ImageInfo
+    from exporter.model import Article, Image, Inline
+    from exporter.resources import ImageInfo
 
 log = logging.getLogger("exporter")
 
@@ -114,8 +114,8 @@ class _Builder:
         from docx.opc.constants import RELATIONSHIP_TYPE
         from docx.oxml.ns import qn
 
-        from .. import docx_xml
-        from ..docx_styles import ensure_styles, set_language
+        from exporter.writers.docx import oxml as docx_xml
+        from exporter.writers.docx.styles import ensure_styles, set_language
 
         self.doc, self.a, self.images, self.options = document, article, images, options
         self.qn, self.x, self.rt_link = qn, docx_xml, RELATIONSHIP_TYPE.HYPERLINK
@@ -254,7 +254,7 @@ class _Builder:
 
     def list_number(self, ordered: bool) -> str | None:
         """The numId for a new list: ordered lists restart at 1, bullets share one."""
-        from ..docx_styles import add_numbering, list_num_id
+        from exporter.writers.docx.styles import add_numbering, list_num_id
 
         numbering = self.doc.part.numbering_part.element
         base = self._list_bases.get(ordered)

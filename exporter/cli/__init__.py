@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import ExporterError, UsageError
+from exporter.errors import ExporterError, UsageError
 
 if TYPE_CHECKING:
-    from .writers import WriteOptions
+    from exporter.writers import WriteOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_FORMATS = ("pdf", "docx", "epub", "rss", "html")
@@ -136,7 +136,7 @@ def _usage_exit(message: str) -> None:
 
 
 def _resolve_formats(formats: Sequence[str]) -> list[str]:
-    from .registry import get_registry
+    from exporter.registry import get_registry
 
     registry = get_registry()
     names = _split_formats(formats)
@@ -217,7 +217,7 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
     manifest OUT/.exporter-manifest.json; --force rebuilds).
     """
     _setup_logging(quiet)
-    from .writers import WriteOptions
+    from exporter.writers import WriteOptions
 
     names = _resolve_formats(formats)
     if not names:
@@ -233,8 +233,8 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
     written = run_export(ctx, inputs, names, out_dir, options, quiet, jobs=jobs, timeout=timeout,
                          force=force, as_json=as_json, executor=executor, scheduler=scheduler)
     if verify_after:  # exporter/verify, docs/verify.md
-        from .registry import get_registry
-        from .verify.report import verify_export
+        from exporter.registry import get_registry
+        from exporter.verify.report import verify_export
 
         files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
         if not verify_export(files, names, out_dir, base_url=base_url, quiet=quiet or as_json):
@@ -245,8 +245,8 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
 def run_bundle(ctx: Context, inputs: Sequence[str], names: Sequence[str], target: Path,
                options: WriteOptions, quiet: bool) -> list[Path]:
     """Load every input (failures reported, the rest kept), then write them into one file."""
-    from .api import load, write_one
-    from .registry import get_registry
+    from exporter.api import load, write_one
+    from exporter.registry import get_registry
 
     registry = get_registry()
     if len(names) != 1 or not _multi_article(names[0]):
@@ -277,7 +277,7 @@ def run_bundle(ctx: Context, inputs: Sequence[str], names: Sequence[str], target
 
 
 def _multi_article(name: str) -> bool:
-    from .registry import get_registry
+    from exporter.registry import get_registry
 
     try:
         return get_registry().writer_class(name).multi_article
@@ -294,9 +294,9 @@ def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_di
     Failures are recorded in ``ctx``, not raised; ``ctx.skipped`` counts the
     outputs that were already up to date.
     """
-    from .batch import run_batch
-    from .progress import CliReporter
-    from .registry import get_registry
+    from exporter.batch import run_batch
+    from exporter.batch.progress import CliReporter
+    from exporter.registry import get_registry
 
     files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
     if not files:
@@ -325,7 +325,7 @@ def _finish(ctx: Context, written: list[Path], quiet: bool, skipped: int = 0) ->
         click.echo(f"exporter: {len(written)} file(s) written{fresh}", err=True)
 
 
-# --- feed (logic in exporter/feed.py and exporter/feed_config.py; docs/feeds.md) --------
+# --- feed (logic in exporter/feed/ and exporter/feed/config.py; docs/feeds.md) --------
 
 
 @main.command()
@@ -370,7 +370,7 @@ def feed(ctx: Context, inputs: tuple[str, ...], config_path: Path | None, quiet:
     written), 2 usage error, 75 another run holds the lock.
     """
     _setup_logging(quiet)
-    from .feed_config import run_feed
+    from exporter.feed.config import run_feed
 
     try:
         code = run_feed(inputs, flags, config_path,
@@ -403,8 +403,8 @@ def verify(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], as_
     a summary line; exit 0 when every check holds, 1 otherwise.
     """
     _setup_logging(True)
-    from .registry import get_registry
-    from .verify.report import run_verify
+    from exporter.registry import get_registry
+    from exporter.verify.report import run_verify
 
     files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
     if not files:
@@ -424,7 +424,7 @@ def verify(inputs: tuple[str, ...], out_dir: Path, formats: tuple[str, ...], as_
 def parse(ctx: Context, input_path: Path, reader: str | None, compact: bool) -> None:
     """Print the canonical JSON of any input (check what a reader understood)."""
     _setup_logging(False)
-    from .api import load
+    from exporter.api import load
 
     try:
         article = load(input_path, reader)
@@ -442,7 +442,7 @@ def parse(ctx: Context, input_path: Path, reader: str | None, compact: bool) -> 
 def formats(as_json: bool) -> None:
     """List writers and readers, plugins included, and whether each can run here."""
     _setup_logging(True)
-    from .registry import get_registry
+    from exporter.registry import get_registry
 
     registry = get_registry()
     info = registry.describe()
@@ -466,7 +466,7 @@ def formats(as_json: bool) -> None:
 @click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
 def schema(compact: bool) -> None:
     """Print the JSON Schema of the canonical article (generated from the model)."""
-    from .model import json_schema
+    from exporter.model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=None if compact else 2, ensure_ascii=False))
 

@@ -5,7 +5,7 @@ an XHTML document per article, styled by ``styles/epub.css``. Pictures are
 read through the resource gate and packaged as ``images/<hash><ext>``; a
 remote picture is never referenced from the book. What goes into the
 package (metadata, accessibility metadata, navigation) is decided in
-:mod:`exporter.epub_package`; ebooklib writes the OPF and the NCX, and the
+:mod:`exporter.writers.epub.package`; ebooklib writes the OPF and the NCX, and the
 ZIP is written once by :func:`exporter.reproducible.write_zip` (fixed times,
 ``mimetype`` first and stored) so the same input gives the same bytes.
 
@@ -24,16 +24,16 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .. import epub_package as pkg
-from ..errors import RenderError, UsageError
-from ..rendering import labels
-from ..reproducible import build_time, write_zip
-from ..resources import load_article_images
-from . import WriteOptions, Writer
+from exporter.errors import RenderError, UsageError
+from exporter.rendering import labels
+from exporter.reproducible import build_time, write_zip
+from exporter.resources import load_article_images
+from exporter.writers import WriteOptions, Writer
+from exporter.writers.epub import package as pkg
 
 if TYPE_CHECKING:
-    from ..model import Article, Image
-    from ..resources import ImageInfo
+    from exporter.model import Article, Image
+    from exporter.resources import ImageInfo
 
 _XHTML = "application/xhtml+xml"
 #: image types stored uncompressed in the ZIP (already compressed; deflating wastes time)

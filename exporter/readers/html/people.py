@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .html_chrome import BLOCK_TAGS, has_class, text_of
+from exporter.readers.html.chrome import BLOCK_TAGS, has_class, text_of
 
 _DASH = re.compile(r"^\s*(?:—|―|–|-{1,2}|~)\s*")
 

@@ -5,10 +5,10 @@ parent already parsed for the duplicate-id check), the formats still to
 write, the output folder and the write options. :func:`run_job` renders it
 and returns one :class:`FormatResult` per format: the path written, or a
 one-line error. The same function runs in-process, in the local worker
-processes (:mod:`exporter.executors`) and on Dask workers.
+processes (:mod:`exporter.batch.executors`) and on Dask workers.
 
 :func:`run_batch` is what ``exporter export`` calls: it reads every input,
-skips outputs the manifest (:mod:`exporter.manifest`) shows are fresh --
+skips outputs the manifest (:mod:`exporter.batch.manifest`) shows are fresh --
 without parsing or importing any writer library --, parses the rest, refuses
 duplicate ids, sends the jobs to an executor, and records what was written.
 One failure never stops the rest; every failure names its file.
@@ -27,14 +27,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ExporterError, UsageError
-from .worker import CAPTURE, RenderTimeout, capture_warnings, deadline, write_options
+from exporter.batch.worker import CAPTURE, RenderTimeout, capture_warnings, deadline, write_options
+from exporter.errors import ExporterError, UsageError
 
 __all__ = ["BatchSummary", "Failure", "FormatResult", "Job", "JobResult", "RenderTimeout",
            "Reporter", "deadline", "run_batch", "run_chunk", "run_job"]
 
 if TYPE_CHECKING:
-    from .writers import WriteOptions
+    from exporter.writers import WriteOptions
 
 log = logging.getLogger("exporter")
 
@@ -117,8 +117,8 @@ def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
     called before each format and ``on_done(result)`` after it (the process
     executor streams them to the parent for deadlines and crash recovery).
     """
-    from .api import load, output_path, write_one, writer
-    from .manifest import sha256_bytes, sha256_file
+    from exporter.api import load, output_path, write_one, writer
+    from exporter.batch.manifest import sha256_bytes, sha256_file
 
     result = JobResult(job.index, job.source)
     for key, value in job.env:
@@ -251,10 +251,16 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     address, or a local cluster). ``executor_options`` go to the executor
     (``recycle_after``, ``kill_grace``, ``dask_processes``...).
     """
-    from . import __version__
-    from .manifest import FileHashes, Manifest, image_files, settings_key, sha256_bytes
-    from .registry import get_registry
-    from .writers import WriteOptions
+    from exporter import __version__
+    from exporter.batch.manifest import (
+        FileHashes,
+        Manifest,
+        image_files,
+        settings_key,
+        sha256_bytes,
+    )
+    from exporter.registry import get_registry
+    from exporter.writers import WriteOptions
 
     started = time.perf_counter()
     options = options or WriteOptions()
@@ -360,7 +366,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
 
     try:
         if job_list:
-            from .executors import make_executor
+            from exporter.batch.executors import make_executor
 
             runner = make_executor(executor, job_list, jobs=jobs, timeout=timeout,
                                    scheduler=scheduler, **executor_options)
@@ -382,7 +388,7 @@ def _read_input(path: Path) -> bytes | BaseException:
             return path.read_bytes()
     except OSError:
         pass
-    from .api import MAX_INPUT_BYTES, load
+    from exporter.api import MAX_INPUT_BYTES, load
 
     try:
         if path.is_file() and path.stat().st_size <= MAX_INPUT_BYTES:
@@ -397,7 +403,7 @@ def _read_input(path: Path) -> bytes | BaseException:
 
 
 def _parse(data: bytes, path: Path) -> Any:
-    from .api import load
+    from exporter.api import load
 
     return load(data, origin=path)
 

@@ -3,7 +3,7 @@
 Links keep only absolute http, https and mailto targets (relative ones are
 resolved against the page URL); any other link becomes its text, so nothing
 executable or local reaches a writer. White space follows the builder's mode
-(see :mod:`.html_blocks`): collapsed for web pages, verbatim for exporter's
+(see :mod:`.blocks`): collapsed for web pages, verbatim for exporter's
 own rendering inside ninjs.
 """
 
@@ -13,7 +13,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from .html_chrome import BLOCK_TAGS
+from exporter.readers.html.chrome import BLOCK_TAGS
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _WS = re.compile(r"[ \t\n\r\f]+")

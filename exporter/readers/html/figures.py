@@ -13,8 +13,8 @@ import re
 import urllib.parse
 from typing import Any
 
-from .html_chrome import class_words, has_class, text_of
-from .text_rules import split_caption
+from exporter.readers.html.chrome import class_words, has_class, text_of
+from exporter.readers.text.rules import split_caption
 
 _CREDIT_LABEL = re.compile(r"^\s*(?:photo(?:graph)?s?|pictures?|image|credit|foto|illustration|"
                            r"graphic|source)\s*:\s*|^\s*(?:photo|picture|image)s?\s+by\s+", re.I)

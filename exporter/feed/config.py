@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from exporter.errors import UsageError
 
 #: key -> accepted Python types (after TOML parsing)
 KEYS: dict[str, tuple[type, ...]] = {
@@ -154,9 +154,9 @@ def run_feed(inputs: tuple[str, ...], flags: dict[str, Any], config_path: Path |
     ``echo(line)`` prints progress (None when quiet); ``fail(exc)`` reports an
     error line. Raises :class:`UsageError` for bad settings.
     """
-    from .errors import ExporterError
-    from .feed import EXIT_LOCKED, FeedBuilder, FeedLockedError, FeedSettings, run_every
-    from .writers import WriteOptions
+    from exporter.errors import ExporterError
+    from exporter.feed import EXIT_LOCKED, FeedBuilder, FeedLockedError, FeedSettings, run_every
+    from exporter.writers import WriteOptions
 
     merged = load_config(config_path)
     merged.update({k: v for k, v in flags.items() if v not in (None, ())})

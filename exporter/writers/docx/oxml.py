@@ -15,7 +15,7 @@ from collections.abc import Callable
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .text import has_xml_unsafe, strip_xml_unsafe
+from exporter.text import has_xml_unsafe, strip_xml_unsafe
 
 W_VAL = qn("w:val")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

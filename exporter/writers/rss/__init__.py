@@ -37,11 +37,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from . import WriteOptions, Writer
+from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
-    from ..feed_media import MediaImage
-    from ..model import Article
+    from exporter.model import Article
+    from exporter.writers.rss.media import MediaImage
 
 log = logging.getLogger("exporter")
 
@@ -69,7 +69,7 @@ def base_url_of(base_url: str | None) -> str | None:
     if not base_url:
         return None
     if not is_absolute_http(base_url):
-        from ..errors import UsageError
+        from exporter.errors import UsageError
 
         raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL")
     base = to_uri(base_url)
@@ -147,8 +147,8 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
     Raises :class:`~exporter.errors.ResourceError` naming the file and field
     when a picture is refused or unreadable.
     """
-    from ..errors import ResourceError
-    from ..resources import ResourceGate, image_fields
+    from exporter.errors import ResourceError
+    from exporter.resources import ResourceGate, image_fields
 
     base = base_url_of(options.base_url)
     plan = MediaPlan({}, {}, [], [])
@@ -190,7 +190,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def summary_text(article: Article) -> str:
     """The item ``description``: the standfirst, else the first paragraph, else the headline."""
-    from ..rendering import inline_text
+    from exporter.rendering import inline_text
 
     if article.standfirst:
         return article.standfirst
@@ -204,7 +204,7 @@ def summary_text(article: Article) -> str:
 
 def _fallback_pubdate(article: Article) -> datetime:
     """An item must carry a pubDate: use ``updated``, else the build time -- never "now"."""
-    from ..reproducible import build_time
+    from exporter.reproducible import build_time
 
     when = _utc(article.updated) or build_time()
     log.warning("%s: published: missing; the RSS pubDate is %s (set 'published', or "
@@ -215,8 +215,8 @@ def _fallback_pubdate(article: Article) -> datetime:
 
 def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedItem:
     """Word and render one article as a feed item (warnings go to the ``exporter`` log)."""
-    from ..feed_media import MediaImage
-    from ..rendering import person_text
+    from exporter.rendering import person_text
+    from exporter.writers.rss.media import MediaImage
 
     source = article.origin or article.id
     if plan.missing:
@@ -261,8 +261,8 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
     """The complete RSS 2.0 or Atom 1.0 document, items in the order given."""
     from feedgen.feed import FeedGenerator
 
-    from ..feed_media import register
-    from ..reproducible import build_time
+    from exporter.reproducible import build_time
+    from exporter.writers.rss.media import register
 
     fg = FeedGenerator()
     register(fg)

@@ -7,7 +7,7 @@ Author = bylines, Subject = standfirst, Keywords = tags, CreationDate and
 ModDate = ``published`` and ``updated``. Nothing reads the clock, so the same
 article gives the same bytes.
 
-Resources are fetched only through :mod:`exporter.pdf_fetcher`, built on the
+Resources are fetched only through :mod:`exporter.writers.pdf.fetcher`, built on the
 shared resource gate: a refused content picture fails the export naming its
 field (checked before WeasyPrint starts), a refused decorative resource (a
 stylesheet ``url()``, a font) is a warning. WeasyPrint's own fetcher never
@@ -27,14 +27,14 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..errors import ResourceError, UsageError
-from ..rendering import byline_text, inline_text
-from ..reproducible import source_date_epoch
-from ..resources import ResourceGate, image_fields, load_article_images
-from . import WriteOptions, Writer
+from exporter.errors import ResourceError, UsageError
+from exporter.rendering import byline_text, inline_text
+from exporter.reproducible import source_date_epoch
+from exporter.resources import ResourceGate, image_fields, load_article_images
+from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 log = logging.getLogger("exporter")
 
@@ -78,7 +78,7 @@ class PdfWriter(Writer):
         from weasyprint import CSS
         from weasyprint.urls import path2url
 
-        from ..pdf_fetcher import GateFetcher
+        from exporter.writers.pdf.fetcher import GateFetcher
 
         css_path = options.style.find("print.css")
         text = css_path.read_text(encoding="utf-8") + layout_css(options)
@@ -113,7 +113,7 @@ class PdfWriter(Writer):
         from weasyprint import HTML
         from weasyprint.urls import path2url
 
-        from ..pdf_fetcher import GateFetcher
+        from exporter.writers.pdf.fetcher import GateFetcher
 
         source = str(article.origin or "<article>")
         gate = options.gate(article)

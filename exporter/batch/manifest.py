@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .writers import WriteOptions
+    from exporter.model import Article
+    from exporter.writers import WriteOptions
 
 log = logging.getLogger("exporter")
 
@@ -200,7 +200,7 @@ class Manifest:
         """Merge this run's changes into the file on disk and replace it atomically."""
         if not (self._dirty_outputs or self._dirty_inputs):
             return
-        from .output import atomic_write
+        from exporter.output import atomic_write
 
         current = _read(self.path, quiet=True) or {"outputs": {}, "inputs": {}}
         for table, dirty, mine in (("outputs", self._dirty_outputs, self.outputs),

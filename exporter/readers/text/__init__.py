@@ -19,7 +19,7 @@ to the text, and its alt text is the caption (with a warning), since a
 scraped text carries no alt text.
 
 The line rules themselves (what is chrome, a credit, a byline, a date) are in
-:mod:`.text_rules`; this module puts the recognised lines in their places.
+:mod:`.rules`; this module puts the recognised lines in their places.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import Reader, build_article, decode_utf8
-from .text_rules import (
+from exporter.readers import Reader, build_article, decode_utf8
+from exporter.readers.text.rules import (
     DateLine,
     credit_only,
     is_breadcrumb,
@@ -44,7 +44,7 @@ from .text_rules import (
 )
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from exporter.model import Article
 
 # The tests and the HTML, ninjs and html_meta readers import the line rules from
 # here; they keep working whichever module a rule lives in.
