@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "examples"
 FIXTURE_NAMES = ("deconflict", "tram-line", "rtl-arabic")
 FORMATS = ("pdf", "docx", "epub", "rss")
 PYTHON = os.path.realpath(sys.executable)  # the interpreter itself, not a pyenv shim

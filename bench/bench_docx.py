@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=40, help="runs per article and method")
     parser.add_argument("articles", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    paths = args.articles or sorted((ROOT / "tests" / "fixtures").glob("*/article.json"))
+    paths = args.articles or sorted((ROOT / "examples").glob("*/article.json"))
     options = WriteOptions()
     header = f"{'article':<14} {'writer':>7} {'script':>7} {'ratio':>6} {'script+ref':>10} {'ratio':>6}"
     print(header + "   (median ms per article)")

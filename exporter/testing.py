@@ -48,7 +48,10 @@ __all__ = [
 ]
 
 #: the shipped sample articles, one folder each (``article.json`` + its images)
-SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+_INSTALLED_SAMPLES = Path(__file__).resolve().parent / "samples"
+#: in a source checkout the one copy is ``examples/`` (the wheel ships it as ``exporter/samples``)
+SAMPLES_DIR = (_INSTALLED_SAMPLES if _INSTALLED_SAMPLES.is_dir()
+               else Path(__file__).resolve().parent.parent / "examples")
 #: English news with a lead photo; English with bylines, headings, quotes, a figure,
 #: a list and a correction; Arabic (right-to-left) with a shorthand quote attribution
 SAMPLE_NAMES: tuple[str, ...] = ("deconflict", "tram-line", "rtl-arabic")

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import FIXTURES
+from .conftest import ARTICLES
 
-TRAM = FIXTURES / "tram-line"
+TRAM = ARTICLES / "tram-line"
 
 
 def available(*names: str) -> list[str]:

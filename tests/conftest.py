@@ -1,4 +1,8 @@
-"""Shared test fixtures: the article fixtures copied from the project's shared inputs."""
+"""Shared test fixtures.
+
+The three sample articles have one copy, in ``examples/`` (shipped in the wheel as
+``exporter/samples``); ``tests/fixtures/`` holds only the readers' real-world inputs.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: the sample articles (one folder each: article.json, images, and .md/.txt forms)
+ARTICLES = Path(__file__).resolve().parent.parent / "examples"
 ARTICLE_DIRS = ("deconflict", "tram-line", "rtl-arabic")
 
 
 def fixture_path(name: str, file: str = "article.json") -> Path:
-    return FIXTURES / name / file
+    return ARTICLES / name / file
 
 
 @pytest.fixture(params=ARTICLE_DIRS)

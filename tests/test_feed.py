@@ -18,7 +18,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ARTICLE_DIRS, FIXTURES
+from conftest import ARTICLE_DIRS, ARTICLES
 from feedcheck import ATOM, NS, atom_problems, rss_problems
 from lxml import etree
 
@@ -49,7 +49,7 @@ def _article(headline: str, **fields) -> dict:
 def make_corpus(root: Path) -> Path:
     folder = root / "in"
     for name in ARTICLE_DIRS:
-        shutil.copytree(FIXTURES / name, folder / name,
+        shutil.copytree(ARTICLES / name, folder / name,
                         ignore=shutil.ignore_patterns("*.md", "seed.txt"))
     extra = {
         "embargoed": _article(HEADLINES["embargoed"], published="2026-05-15T00:00:00+00:00",
@@ -187,7 +187,7 @@ def test_rss_is_valid_with_media(corpus, tmp_path):
     for item in channel.findall("item"):
         for content in item.findall("media:content", NS):
             assert (out.parent / content.get("url").removeprefix(BASE)).is_file()
-    tram = load(FIXTURES / "tram-line" / "article.json")
+    tram = load(ARTICLES / "tram-line" / "article.json")
     (item,) = [i for i in channel.findall("item") if i.findtext("title") == tram.headline]
     content = item.find("media:content", NS)
     assert content.findtext("media:description", namespaces=NS) == tram.lead_image.caption
@@ -220,7 +220,7 @@ def test_atom_is_valid(corpus, tmp_path):
     links = {ln.get("rel"): ln for ln in tram.findall("a:link", a)}
     assert links["alternate"].get("href") == \
         "https://news.example.org/city/riverside-tram-line-approved"
-    assert int(links["enclosure"].get("length")) == (FIXTURES / "tram-line" / "tram.jpg").stat().st_size
+    assert int(links["enclosure"].get("length")) == (ARTICLES / "tram-line" / "tram.jpg").stat().st_size
     assert tram.find("media:content/media:credit", NS).text == "Ana Ribeiro/Example News"
 
 

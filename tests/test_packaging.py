@@ -30,7 +30,7 @@ def test_wheel_contains_styles_and_renders_from_installed_copy(tmp_path) -> None
     Path(site_dir, "deps.pth").write_text("\n".join(sorted(deps)) + "\n", encoding="utf-8")
     subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--force-reinstall",
                     str(wheel)], check=True, capture_output=True)
-    example = ROOT / "tests" / "fixtures" / "tram-line" / "article.json"
+    example = ROOT / "examples" / "tram-line" / "article.json"
     code = ("import exporter.rendering.style as s, sys; print(s.default_style_dir())")
     where = subprocess.run([py, "-c", code], capture_output=True, text=True, check=True,
                            cwd=tmp_path).stdout.strip()

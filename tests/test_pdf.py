@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, fixture_path, load_fixture
+from conftest import ARTICLES, fixture_path, load_fixture
 
 pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
@@ -133,7 +133,7 @@ def http_server() -> Iterator[tuple[int, list[str]]]:
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.end_headers()
-            self.wfile.write((FIXTURES / "tram-line" / "route-map.png").read_bytes())
+            self.wfile.write((ARTICLES / "tram-line" / "route-map.png").read_bytes())
 
         def log_message(self, *args: object) -> None:
             pass
@@ -151,7 +151,7 @@ def http_server() -> Iterator[tuple[int, list[str]]]:
 def copy_fixture(name: str, dest: Path, **changes: object) -> Path:
     """Copy a fixture folder, apply top-level field changes, return the article path."""
     folder = dest / name
-    shutil.copytree(FIXTURES / name, folder)
+    shutil.copytree(ARTICLES / name, folder)
     data = json.loads((folder / "article.json").read_text(encoding="utf-8"))
     data.update(changes)
     path = folder / "article.json"
@@ -416,7 +416,7 @@ def test_refusing_fetcher_never_serves_outside_files(tmp_path: Path, http_server
 
     port, hits = http_server
     hits.clear()
-    (tmp_path / "ok.png").write_bytes((FIXTURES / "tram-line" / "route-map.png").read_bytes())
+    (tmp_path / "ok.png").write_bytes((ARTICLES / "tram-line" / "route-map.png").read_bytes())
     html = f"""<html><head>
       <link rel="attachment" href="file:///etc/passwd"/>
       <link rel="attachment" href="http://127.0.0.1:{port}/a.bin"/>

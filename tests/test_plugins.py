@@ -37,7 +37,7 @@ from exporter.testing import (
     sample_path,
 )
 
-from .conftest import FIXTURES, fixture_path
+from .conftest import fixture_path
 
 #: the CLI as the test interpreter runs it: the bare `exporter` script may not be on PATH
 EXPORTER = (sys.executable, "-m", "exporter")
@@ -159,13 +159,20 @@ def test_example_plugin_declares_its_entry_point() -> None:
 # --- exporter.testing -------------------------------------------------------------------------
 
 
-def test_samples_are_the_test_fixtures() -> None:
-    """The copy shipped in the wheel must not drift from tests/fixtures."""
+def test_samples_exist_once_in_the_repository() -> None:
+    """One copy of each sample file: examples/ in a checkout, exporter/samples in the wheel."""
+    assert SAMPLES_DIR == ROOT / "examples"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    digests: dict[str, list[str]] = {}
+    for rel in filter(None, tracked):
+        path = ROOT / rel
+        if path.is_file() and path.suffix in {".json", ".jpg", ".png", ".md", ".txt"}:
+            digests.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(rel)
     for name in SAMPLE_NAMES:
-        shipped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                   for p in (SAMPLES_DIR / name).iterdir()}
-        for file, digest in shipped.items():
-            assert hashlib.sha256((FIXTURES / name / file).read_bytes()).hexdigest() == digest
+        for file in (SAMPLES_DIR / name).iterdir():
+            copies = digests[hashlib.sha256(file.read_bytes()).hexdigest()]
+            assert copies == [f"examples/{name}/{file.name}"], copies
         assert sample_path(name).is_file()
     assert [a.id for a in fixture_articles()] == [load_sample(n).id for n in SAMPLE_NAMES]
     with pytest.raises(KeyError, match="samples: deconflict"):
