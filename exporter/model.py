@@ -275,9 +275,15 @@ class Article(_Node):
         return self._origin.parent if self._origin else Path.cwd()
 
     def with_origin(self, origin: str | Path | None) -> Article:
-        """Return this article remembering the file it came from."""
-        self._origin = Path(origin).resolve() if origin is not None else None
-        return self
+        """A copy of this article remembering the file it came from.
+
+        A copy, not this article changed: articles are frozen and may be shared
+        (cached, in a batch, by a caller), so giving one a new origin must not
+        move another's image folder.
+        """
+        copy = self.model_copy()
+        copy._origin = Path(origin).resolve() if origin is not None else None
+        return copy
 
     def images(self) -> list[Image]:
         """The lead image then every body figure, in reading order."""

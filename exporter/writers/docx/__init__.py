@@ -4,8 +4,8 @@ The article is written into a copy of the reference document
 (``reference.docx`` from the style folder, like pandoc's ``--reference-doc``)
 using only named styles -- Title, Standfirst, Byline, Heading 2-4, Quote,
 Caption... (listed in ``exporter/writers/docx/styles.py``), so restyling the document
-means editing styles, never hunting direct formatting. Wording comes from
-``exporter/rendering.py`` so the DOCX reads exactly like the HTML formats.
+means editing styles, never hunting direct formatting. Every phrase comes from
+``exporter/rendering/wording.py`` so the DOCX reads exactly like the HTML formats.
 Links are real ``w:hyperlink`` elements, pictures carry their alt text in
 ``wp:docPr/@descr`` and are followed by a real Word caption (a ``SEQ Figure``
 field), RTL articles get ``w:bidi``/``w:rtl`` and complex-script formatting.
@@ -26,10 +26,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from exporter.errors import RenderError, ResourceError
 from exporter.rendering import (
     attribution_text,
+    authors_text,
     byline_text,
-    caption_text,
-    format_date,
+    correction_parts,
+    date_line_text,
+    figure_caption_parts,
+    figure_label,
+    keywords_text,
     labels,
+    parts_text,
+    rubric_text,
     safe_href,
     sorted_corrections,
 )
@@ -157,10 +163,10 @@ class _Builder:
                         a.origin or "<article>", field or "(article)")
 
     def header(self) -> None:
-        a, words = self.a, self.words
+        a = self.a
         if a.section or a.kicker:
             self.clean.field = "section"
-            self.para("Rubric", " | ".join(x for x in (a.section, a.kicker) if x))
+            self.para("Rubric", rubric_text(a.section, a.kicker))
         self.clean.field = "headline"
         self.para("Title", a.headline)
         if a.standfirst:
@@ -169,13 +175,9 @@ class _Builder:
         if a.bylines:
             self.clean.field = "bylines"
             self.para("Byline", byline_text(a.bylines))
-        dates = []
-        if a.published:
-            dates.append(f"{words['published']} {format_date(a.published, a.language)}")
-        if a.updated:
-            dates.append(f"{words['updated']} {format_date(a.updated, a.language)}")
+        dates = date_line_text(a.published, a.updated, a.language)
         if dates:
-            self.para("Dates", " · ".join(dates))
+            self.para("Dates", dates)
 
     def block(self, block: Any, index: int) -> None:
         self.clean.field = f"body[{index}]"
@@ -203,9 +205,9 @@ class _Builder:
             self.para("Corrections Heading", self.words["corrections"])
             for correction in sorted_corrections(a.corrections):
                 p = self.para("Correction")
-                self.run(p, format_date(correction.date, a.language), self.base.but(bold=True))
-                self.run(p, ": ")
-                self.run(p, correction.text)
+                for part in correction_parts(correction, a.language):  # the date in bold
+                    fmt = self.base.but(bold=True) if part.when is not None else None
+                    self.run(p, parts_text((part,)), fmt)
         if a.rights:
             self.clean.field = "rights"
             self.para("Rights", a.rights)
@@ -283,31 +285,31 @@ class _Builder:
             except Exception:
                 raise refusal from None
         self.figures += 1
-        label = f"{self.words['figure']} {self.figures}"
+        label = figure_label(self.figures, self.a.language)
         self.x.set_picture_alt(inline, image.alt, image.caption or image.alt, label)
         p = self.para("Picture")
         self.x.sub(self.x.sub(p, "w:r"), "w:drawing").append(inline)
-        self.caption(image, label)
+        self.caption(image)
 
-    def caption(self, image: Image, label: str) -> None:
-        """``Figure N: caption (credit)``: a SEQ field for Word's table of figures, then
-        exactly :func:`caption_text`, the credit in the Credit character style."""
+    def caption(self, image: Image) -> None:
+        """``Figure N: caption (credit)`` from :func:`figure_caption_parts`: the number
+        is a SEQ field for Word's table of figures, the credit in the Credit
+        character style, neighbouring plain segments one run."""
         p = self.para("Caption")
-        self.run(p, f"{self.words['figure']} ")
-        self.x.add_field(p, "SEQ Figure \\* ARABIC", str(self.figures), self.base)
-        text = caption_text(image)
-        if not text:
-            return
-        self.run(p, ": ")
-        at = text.rfind(image.credit) if image.credit else -1
-        if at < 0:
-            self.run(p, text)
-            return
-        if at:
-            self.run(p, text[:at])
-        self.run(p, image.credit, self.base.but(style_id=self.ids["Credit"]))
-        if text[at + len(image.credit):]:
-            self.run(p, text[at + len(image.credit):])
+        pending = ""
+        for part in figure_caption_parts(self.figures, image, self.a.language):
+            if part.role not in ("figure-number", "credit"):
+                pending += parts_text((part,))
+                continue
+            if pending:
+                self.run(p, pending)
+                pending = ""
+            if part.role == "figure-number":
+                self.x.add_field(p, "SEQ Figure \\* ARABIC", parts_text((part,)), self.base)
+            else:
+                self.run(p, parts_text((part,)), self.base.but(style_id=self.ids["Credit"]))
+        if pending:
+            self.run(p, pending)
 
     def picture(self, info: ImageInfo, field: str) -> tuple[bytes, int, int]:
         """Bytes Word can embed, and their pixel size."""
@@ -369,9 +371,9 @@ class _Builder:
             element.remove(child)
         values = {
             "title": a.headline,
-            "creator": "; ".join(p.name for p in a.bylines),
+            "creator": authors_text(a.bylines),
             "subject": a.standfirst,
-            "keywords": ", ".join(a.tags),
+            "keywords": keywords_text(a.tags),
             "category": a.section,
             "language": a.language,
             "identifier": a.url,

@@ -25,7 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.errors import RenderError, UsageError
-from exporter.rendering import labels
+from exporter.rendering import edition_title_text, labels
 from exporter.reproducible import build_time, write_zip
 from exporter.resources import load_article_images
 from exporter.writers import WriteOptions, Writer
@@ -128,7 +128,7 @@ class _Book:
     def title(self) -> str:
         if not self.edition:
             return self.articles[0].headline
-        return self.options.title or " · ".join(a.headline for a in self.articles[:3])
+        return self.options.title or edition_title_text(a.headline for a in self.articles[:3])
 
     # -- metadata -------------------------------------------------------------------
 
