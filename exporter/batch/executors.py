@@ -1,4 +1,4 @@
-"""Where :func:`exporter.batch.run_job` runs: in-process, local worker processes, or Dask.
+"""Where :func:`~exporter.batch.worker.run_job` runs: in-process, local worker processes, or Dask.
 
 **Process executor.** ``N`` long-lived worker processes (``spawn`` start
 method: nothing heavy is ever forked). Each imports the writers' libraries
@@ -18,16 +18,24 @@ replaced, that one format of that one article is reported
 a worker that dies costs only the format it was rendering.
 
 Two layers of timeout: inside the worker a watchdog raises
-:class:`~exporter.batch.RenderTimeout` into the render at ``timeout`` (cheap;
+:class:`~exporter.batch.worker.RenderTimeout` into the render at ``timeout`` (cheap;
 the worker survives); the parent kills the worker if it has still not
 answered ``kill_grace`` seconds later (a render stuck inside C code).
 
 **Dask executor.** The same jobs, in chunks, as Dask tasks running
-:func:`~exporter.batch.run_chunk` on a ``distributed`` cluster
+:func:`~exporter.batch.worker.run_chunk` on a ``distributed`` cluster
 (``--scheduler tcp://host:8786``) or a ``LocalCluster``. Input and output
 paths must be on storage every worker sees at the same path. Only the
 in-worker watchdog applies there (Dask runs tasks in threads and restarts
 dead workers itself).
+
+**Sending.** A job that cannot be pickled for another process (an article
+nested deeper than pickle's recursion allows) is sent without its article,
+for the worker to read the input itself; if even that fails, that one
+article fails with one line and the batch goes on.
+
+The parent side only: imports :mod:`~exporter.batch.jobs` and
+:mod:`~exporter.batch.worker`, never :mod:`exporter.batch.runner`.
 """
 
 from __future__ import annotations
@@ -35,16 +43,24 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import signal
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from exporter.batch import FormatResult, Job, JobResult, run_chunk, run_job, timeout_message
+from exporter.batch.jobs import (
+    FormatResult,
+    Job,
+    JobResult,
+    error_message,
+    failed_job,
+    timeout_message,
+)
+from exporter.batch.worker import process_main, run_chunk, run_job
 from exporter.errors import UsageError
 
 #: articles a worker renders before it is replaced (keeps memory flat)
@@ -58,7 +74,7 @@ OnResult = Callable[[JobResult], None]
 def make_executor(kind: str, job_list: Sequence[Job], *, jobs: int | None = None,
                   timeout: float | None = None, scheduler: str | None = None,
                   **options: Any) -> InlineExecutor | ProcessExecutor | DaskExecutor:
-    """Choose the executor for ``job_list`` (see :func:`exporter.batch.run_batch`)."""
+    """Choose the executor for ``job_list`` (see :func:`exporter.batch.runner.run_batch`)."""
     wanted = jobs if jobs and jobs > 0 else cpu_count()
     workers = max(1, min(wanted, len(job_list)))
     if scheduler or kind == "dask":
@@ -88,6 +104,29 @@ def _chunks(jobs: Sequence[Job], size: int) -> list[list[Job]]:
     return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
 
 
+def portable(job: Job) -> Job | str:
+    """``job`` in a form that pickles for another process, or the one line saying why not.
+
+    Pickle recurses once per level of the article's inline nesting and raises
+    RecursionError at a few hundred levels; such a job goes without its
+    article (the worker reads the input itself), so it never takes the batch
+    down.
+    """
+    try:
+        pickle.dumps(job)
+        return job
+    except Exception as exc:
+        reason: BaseException = exc
+    if job.article is not None:
+        slim = replace(job, article=None)
+        try:
+            pickle.dumps(slim)
+            return slim
+        except Exception as exc:
+            reason = exc
+    return f"{job.source}: cannot be sent to a worker process ({error_message(reason)})"
+
+
 class InlineExecutor:
     """Render in this process, one article after another (``--jobs 1``)."""
 
@@ -99,36 +138,6 @@ class InlineExecutor:
 
 
 # --- local worker processes ------------------------------------------------------------
-
-
-def _worker_main(conn: Connection, formats: list[str], recycle_after: int,
-                 soft_timeout: bool, warm: bool) -> None:
-    """A worker process: warm up, then render chunks until told to stop or retired."""
-    from exporter.batch.worker import capture_warnings, warm_up
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    try:
-        capture_warnings()
-        warm_up(formats, render=warm)
-    except BaseException:
-        conn.send(("fatal", traceback.format_exc()))
-        return
-    rendered = 0
-    with contextlib.suppress(EOFError, OSError):  # the parent is gone: just stop
-        while (chunk := conn.recv()) is not None:
-            retire = False
-            for job in chunk:
-                if not soft_timeout:
-                    job = replace(job, timeout=None)
-                result = run_job(
-                    job, on_begin=lambda fmt, i=job.index: conn.send(("begin", i, fmt)),
-                    on_done=lambda outcome, i=job.index: conn.send(("done", i, outcome)))
-                retire = retire or any(r.timed_out for r in result.results)
-                rendered += 1
-            retire = retire or rendered >= recycle_after
-            conn.send(("idle", retire))
-            if retire:
-                return
 
 
 @dataclass
@@ -185,7 +194,7 @@ class ProcessExecutor:
         self.kill_grace = kill_grace
         self.soft_timeout = soft_timeout
         self.chunk_size = chunk_size
-        self.context = multiprocessing.get_context(start_method)
+        self.context: Any = multiprocessing.get_context(start_method)
 
     def run(self, jobs: Sequence[Job], on_result: OnResult) -> None:
         formats = sorted({fmt for job in jobs for fmt in job.formats})
@@ -237,21 +246,44 @@ class ProcessExecutor:
 
     def _spawn(self, formats: list[str]) -> _Worker:
         parent, child = self.context.Pipe()
-        proc = self.context.Process(target=_worker_main, name="exporter-worker", daemon=True,
+        proc = self.context.Process(target=process_main, name="exporter-worker", daemon=True,
                                     args=(child, formats, self.recycle_after, self.soft_timeout,
-                                          len(self._queue) > self.workers))
+                                          len(self._queue) > self.workers, os.getpid()))
         proc.start()
         child.close()
         return _Worker(proc, parent)
 
     def _give(self, w: _Worker) -> bool:
+        """Hand ``w`` its next chunk; False if it is gone (a job that cannot go fails alone)."""
         chunk = [self._queue.popleft() for _ in range(min(self._size, len(self._queue)))]
-        w.jobs, w.current, w.busy = chunk, None, True
         try:
-            w.conn.send(chunk)
+            w.conn.send(chunk)  # pickles first: nothing is written if pickling fails
         except OSError:
+            w.jobs, w.current, w.busy = chunk, None, True
             return False
+        except Exception:
+            chunk = self._sendable(chunk)
+            if not chunk:
+                return True
+            try:
+                w.conn.send(chunk)
+            except OSError:
+                w.jobs, w.current, w.busy = chunk, None, True
+                return False
+        w.jobs, w.current, w.busy = chunk, None, True
         return True
+
+    def _sendable(self, chunk: list[Job]) -> list[Job]:
+        """The jobs of ``chunk`` as they can be sent; the others are reported failed now."""
+        kept = []
+        for job in chunk:
+            sent = portable(job)
+            if isinstance(sent, str):
+                self._expected.pop(job.index, None)
+                self._on_result(failed_job(job, sent))
+            else:
+                kept.append(sent)
+        return kept
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if self.timeout is None:
@@ -377,7 +409,14 @@ class DaskExecutor:
         try:
             workers = max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
             size = self.chunk_size or max(1, min(32, len(jobs) // (workers * 4)))
-            chunks = _chunks(jobs, size)
+            sendable = []
+            for job in jobs:
+                sent = portable(job)
+                if isinstance(sent, str):
+                    on_result(failed_job(job, sent))
+                else:
+                    sendable.append(sent)
+            chunks = _chunks(sendable, size)
             # In-process workers (processes=False) share our logger: no capture there.
             capture = bool(self.address) or self.processes
             futures = client.map(run_chunk, chunks, capture=capture, pure=False)

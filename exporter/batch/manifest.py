@@ -8,14 +8,21 @@ change output bytes -- and the sha256 of the output itself. An output is
 parsing the article or importing any writer library. A deleted or
 hand-edited output no longer matches its recorded sha256 and is rebuilt.
 
+Only what the resource gate accepts is ever hashed or recorded: the folder
+is published, and a hash of ``/etc/shadow`` (or the mere entry saying it
+exists) would be an oracle. A picture the gate refuses is not looked at --
+not opened, not hashed (a ``/dev/zero`` or FIFO ``src`` cannot block the
+batch) -- and its output is marked volatile (rebuilt every run). Hashing
+opens regular files only, non-blocking.
+
 The manifest also maps each input path to its article id and input hash, so
 deciding a skip needs only the input's bytes, never a parse. It is written
 atomically (temporary file + rename) and merged with the file on disk just
 before writing, so two runs into one folder lose no entries; a manifest that
 cannot be read is ignored (everything is rebuilt) with one warning.
 
-Only this module and :mod:`exporter.batch` read or write it; the format is
-versioned by ``schema``.
+Only this module and :mod:`exporter.batch.runner` read or write it; the
+format is versioned by ``schema``. Imports nothing from :mod:`exporter.batch`.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import hashlib
 import json
 import logging
 import os
-import urllib.parse
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -32,13 +39,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exporter.model import Article
+    from exporter.resources import ResourceGate
     from exporter.writers import WriteOptions
 
 log = logging.getLogger("exporter")
 
 MANIFEST_NAME = ".exporter-manifest.json"
 SCHEMA = 1
-_REMOTE_SCHEMES = ("http:", "https:", "ftp:")
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -46,10 +55,23 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: str | Path) -> str | None:
-    """The file's sha256, or None if it is missing or unreadable."""
+    """The file's sha256; None if it is missing, unreadable or not a regular file.
+
+    Never blocks: a FIFO, ``/dev/zero`` or another device is not opened at
+    all (``stat`` first), and the descriptor is opened non-blocking and
+    checked again with ``fstat`` (the path may be swapped in between).
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as stream:
+        with open(fd, "rb", closefd=True) as stream:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
@@ -73,33 +95,29 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def image_files(article: Article) -> tuple[list[Path], bool]:
-    """The local image files ``article`` uses, and whether it uses a remote one.
+def image_files(article: Article, gate: ResourceGate) -> tuple[list[Path], bool]:
+    """The local picture files of ``article`` that ``gate`` accepts, and whether it is volatile.
 
-    Paths are resolved like the resource gate does (relative to the article's
-    folder); ``data:`` URIs are part of the input bytes and need no entry.
-    Files are hashed, never decoded.
+    Volatile (rebuilt every run): a picture is remote, or refused by the
+    gate (outside the allowed folders, missing, a FIFO or a device, too
+    big). Refused paths are left out -- never opened, never hashed, never
+    recorded. ``data:`` URIs are part of the input bytes and need no entry.
+    The gate only ``stat``s files here; they are hashed later, never decoded.
     """
     paths: list[Path] = []
-    remote = False
+    volatile = False
     for image in article.images():
-        src = image.src.strip()
-        lowered = src.lower()
-        if lowered.startswith("data:"):
+        src = image.src
+        scheme = gate.scheme(src)
+        if scheme == "data":
             continue
-        if lowered.startswith(_REMOTE_SCHEMES) or lowered.startswith("//"):
-            remote = True
+        if scheme not in ("", "file") or not gate.accepts(src, article.base_dir):
+            volatile = True
             continue
-        if lowered.startswith("file:"):
-            candidate = Path(urllib.parse.unquote(urllib.parse.urlparse(src).path))
-        else:
-            candidate = Path(urllib.parse.unquote(src.split("#", 1)[0].split("?", 1)[0]))
-        if not candidate.is_absolute():
-            candidate = article.base_dir / candidate
-        resolved = candidate.resolve()
+        resolved = gate.local_path(src, article.base_dir)
         if resolved not in paths:
             paths.append(resolved)
-    return paths, remote
+    return paths, volatile
 
 
 @dataclass
@@ -225,6 +243,8 @@ class Manifest:
 
 def _read(path: Path, quiet: bool = False) -> dict[str, Any] | None:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError("not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None

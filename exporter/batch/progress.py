@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from exporter.batch import Failure, Reporter
+from exporter.batch.summary import Failure, Reporter
 
 log = logging.getLogger("exporter")
 

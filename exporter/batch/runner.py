@@ -1,241 +1,42 @@
-"""Batch export: the job model, the one worker function, and the incremental run.
+"""The batch run: what ``exporter export`` calls for many inputs.
 
-A :class:`Job` is one article (its input path and, normally, the article the
-parent already parsed for the duplicate-id check), the formats still to
-write, the output folder and the write options. :func:`run_job` renders it
-and returns one :class:`FormatResult` per format: the path written, or a
-one-line error. The same function runs in-process, in the local worker
-processes (:mod:`exporter.batch.executors`) and on Dask workers.
+:func:`run_batch` reads every input, skips outputs the manifest
+(:mod:`exporter.batch.manifest`) shows are fresh -- without parsing or
+importing any writer library --, parses the rest, refuses duplicate ids,
+sends the jobs (:mod:`exporter.batch.jobs`) to an executor
+(:mod:`exporter.batch.executors`), and records what was written. One failure
+never stops the rest; every failure names its file.
 
-:func:`run_batch` is what ``exporter export`` calls: it reads every input,
-skips outputs the manifest (:mod:`exporter.batch.manifest`) shows are fresh --
-without parsing or importing any writer library --, parses the rest, refuses
-duplicate ids, sends the jobs to an executor, and records what was written.
-One failure never stops the rest; every failure names its file.
+The manifest is saved as the batch goes (after a finished article, at most
+about once a second, atomically), so a run killed with ``kill -9`` loses at
+most the last second of records: the re-run skips what was finished.
+
+Imports the batch's other modules; none of them imports this one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
-import statistics
 import time
-import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exporter.batch.worker import CAPTURE, RenderTimeout, capture_warnings, deadline, write_options
-from exporter.errors import ExporterError, UsageError
-
-__all__ = ["BatchSummary", "Failure", "FormatResult", "Job", "JobResult", "RenderTimeout",
-           "Reporter", "deadline", "run_batch", "run_chunk", "run_job"]
+from exporter.batch.jobs import BatchError, Job, JobResult, error_message
+from exporter.batch.summary import BatchSummary, Failure, Reporter
+from exporter.errors import ExporterError, InputError, UsageError
 
 if TYPE_CHECKING:
+    from exporter.batch.manifest import Manifest
     from exporter.writers import WriteOptions
 
-log = logging.getLogger("exporter")
+__all__ = ["DEFAULT_TIMEOUT", "run_batch"]
 
 #: seconds one format of one article may take to render (``--timeout``); 0 or None: no limit
 DEFAULT_TIMEOUT = 120.0
-
-
-class BatchError(ExporterError):
-    """A failure reported by a worker, already formatted as one line."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One article to render in some formats."""
-
-    #: position of the input in the batch (results are matched by it)
-    index: int
-    #: the input path as the user gave it (used in messages)
-    source: str
-    formats: tuple[str, ...]
-    #: absolute output folder (workers may run elsewhere, on shared storage)
-    out_dir: str
-    #: ``WriteOptions`` constructor arguments (absolute paths)
-    options: dict[str, Any]
-    #: hash of ``options``; workers keep one ``WriteOptions`` (and renderer) per key
-    settings: str = ""
-    #: the parsed article; None makes the worker load ``source`` itself
-    article: Any = None
-    #: per-format render limit in seconds (None: no limit)
-    timeout: float | None = None
-    #: attach tracebacks to errors (``--debug``)
-    debug: bool = False
-    #: environment the render depends on, set in the worker (Dask workers have their own)
-    env: tuple[tuple[str, str | None], ...] = ()
-
-
-@dataclass
-class FormatResult:
-    """The outcome of one format of one article."""
-
-    format: str
-    #: the file written (absolute), or None if it failed
-    path: str | None = None
-    #: one-line message naming the file, when it failed
-    error: str | None = None
-    sha256: str | None = None
-    seconds: float = 0.0
-    timed_out: bool = False
-    traceback: str | None = None
-    #: warnings logged while rendering (shown by the parent process)
-    warnings: list[str] = field(default_factory=list)
-    #: files published next to the output (RSS media): relative path -> sha256
-    companions: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class JobResult:
-    index: int
-    source: str
-    results: list[FormatResult] = field(default_factory=list)
-
-
-def timeout_message(source: str, fmt: str, seconds: float) -> str:
-    return f"{source}: {fmt}: render timed out after {seconds:g} s"
-
-
-def error_message(exc: BaseException) -> str:
-    """The one line the CLI prints for a failure (as ``Context.fail`` words it)."""
-    return str(exc) if isinstance(exc, ExporterError) else f"{type(exc).__name__}: {exc}"
-
-
-# --- the worker function ------------------------------------------------------------
-
-
-def run_job(job: Job, on_begin: Callable[[str], None] | None = None,
-            on_done: Callable[[FormatResult], None] | None = None) -> JobResult:
-    """Render one article in each of ``job.formats``; never raises for a failure.
-
-    This is the one worker function of every executor. ``on_begin(fmt)`` is
-    called before each format and ``on_done(result)`` after it (the process
-    executor streams them to the parent for deadlines and crash recovery).
-    """
-    from exporter.api import load, output_path, write_one, writer
-    from exporter.batch.manifest import sha256_bytes, sha256_file
-
-    result = JobResult(job.index, job.source)
-    for key, value in job.env:
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    capture = getattr(CAPTURE, "enabled", False)
-    CAPTURE.lines = [] if capture else None
-    try:
-        article = job.article if job.article is not None else load(job.source)
-    except Exception as exc:
-        if isinstance(exc, ExporterError):
-            exc.with_source(job.source)
-        message, tb = error_message(exc), _tb(job, exc)
-        for fmt in job.formats:
-            result.results.append(FormatResult(fmt, error=message, traceback=tb))
-            if on_done is not None:
-                on_done(result.results[-1])
-        return result
-    options = write_options(job)
-    for fmt in job.formats:
-        if on_begin is not None:
-            on_begin(fmt)
-        started = time.perf_counter()
-        outcome = FormatResult(fmt)
-        try:
-            with deadline(job.timeout):
-                target = write_one([article], fmt, output_path(article, fmt, job.out_dir), options)
-            outcome.seconds = time.perf_counter() - started
-            outcome.path = str(target)
-            outcome.sha256 = sha256_file(target)
-            with contextlib.suppress(Exception):  # written already; only tracking is lost
-                outcome.companions = {rel: sha256_bytes(data) for rel, data
-                                      in writer(fmt).companion_files([article], options)}
-        except RenderTimeout:
-            outcome.error = timeout_message(job.source, fmt, job.timeout or 0)
-            outcome.timed_out = True
-        except Exception as exc:
-            outcome.error, outcome.traceback = error_message(exc), _tb(job, exc)
-        outcome.seconds = outcome.seconds or time.perf_counter() - started
-        if capture:
-            outcome.warnings, CAPTURE.lines = CAPTURE.lines, []
-        result.results.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
-    return result
-
-
-def run_chunk(jobs: Sequence[Job], capture: bool = True) -> list[JobResult]:
-    """Render several jobs in this process (the Dask task: one chunk of articles)."""
-    if capture:
-        capture_warnings()
-    return [run_job(job) for job in jobs]
-
-
-def _tb(job: Job, exc: BaseException) -> str | None:
-    return "".join(traceback.format_exception(exc)) if job.debug else None
-
-
-# --- the batch ---------------------------------------------------------------------------
-
-
-@dataclass
-class Failure:
-    """One failed input (``format`` None: the input itself could not be used)."""
-
-    file: str
-    format: str | None
-    reason: str
-    traceback: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "format": self.format, "reason": self.reason}
-
-
-@dataclass
-class BatchSummary:
-    written: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-    failed: list[Failure] = field(default_factory=list)
-    seconds: float = 0.0
-    #: render seconds of each article, per format (measured where it rendered)
-    render_seconds: dict[str, list[float]] = field(default_factory=dict)
-    executor: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` summary."""
-        return {"written": [str(p) for p in self.written],
-                "skipped": [str(p) for p in self.skipped],
-                "failed": [f.to_dict() for f in self.failed],
-                "seconds": round(self.seconds, 3),
-                "counts": {"written": len(self.written), "skipped": len(self.skipped),
-                           "failed": len(self.failed)},
-                "executor": self.executor,
-                "render_seconds": {fmt: {"count": len(times), "total": round(sum(times), 3),
-                                         "median": round(statistics.median(times), 4)}
-                                   for fmt, times in self.render_seconds.items()}}
-
-
-class Reporter:
-    """What the batch tells its caller as it goes (the CLI prints; the API may ignore)."""
-
-    def start(self, total: int, skipped: int) -> None:
-        """``total`` articles are about to be rendered; ``skipped`` outputs are fresh."""
-
-    def wrote(self, path: Path) -> None: ...
-
-    def failed(self, failure: Failure, exc: BaseException | None = None) -> None: ...
-
-    def warning(self, message: str) -> None:
-        log.warning("%s", message)
-
-    def advance(self) -> None:
-        """One article finished (all its formats)."""
-
-    def close(self) -> None: ...
+#: least seconds between two saves of the manifest during a batch
+SAVE_EVERY = 1.0
 
 
 def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str | Path,
@@ -252,6 +53,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     (``recycle_after``, ``kill_grace``, ``dask_processes``...).
     """
     from exporter import __version__
+    from exporter.batch.executors import make_executor
     from exporter.batch.manifest import (
         FileHashes,
         Manifest,
@@ -278,6 +80,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     job_options = _portable_options(options)
     env = (("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH")),)
     pending: dict[int, tuple[Job, str, str, dict[str, str | None], bool]] = {}
+    saver = _Saver(manifest)
     job_list: list[Job] = []
     seen: dict[str, Path] = {}
 
@@ -333,18 +136,18 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
             except Exception as exc:
                 fail(path, exc.with_source(path) if isinstance(exc, ExporterError) else exc)
                 continue
-        image_paths, remote = image_files(article)
+        image_paths, volatile = image_files(article, options.gate(article))
         images = {str(p): hashes(p) for p in image_paths}
         job = Job(index, str(path), tuple(stale), out_abs, job_options, settings, article,
                   timeout if timeout and timeout > 0 else None, debug, env)
         job_list.append(job)
-        pending[index] = (job, key, input_sha, images, remote)
+        pending[index] = (job, key, input_sha, images, volatile)
 
     reporter.start(len(job_list), len(summary.skipped))
     written: dict[int, list[Path]] = {}
 
     def on_result(result: JobResult) -> None:
-        job, key, input_sha, images, remote = pending[result.index]
+        job, key, input_sha, images, volatile = pending.pop(result.index)
         if any(outcome.error is None for outcome in result.results):
             manifest.record_input(key, job.article.id, input_sha)
         for outcome in result.results:
@@ -360,14 +163,13 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
             written.setdefault(result.index, []).append(target)
             if outcome.sha256 is not None:
                 manifest.record_output(target.name, made_from(key, input_sha, outcome.format),
-                                       images, remote, outcome.sha256, outcome.companions)
+                                       images, volatile, outcome.sha256, outcome.companions)
             reporter.wrote(target)
+        saver.maybe_save()
         reporter.advance()
 
     try:
         if job_list:
-            from exporter.batch.executors import make_executor
-
             runner = make_executor(executor, job_list, jobs=jobs, timeout=timeout,
                                    scheduler=scheduler, **executor_options)
             summary.executor = runner.name
@@ -381,25 +183,52 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     return summary
 
 
+class _Saver:
+    """Saves the manifest during the batch: after an article, at most every ``SAVE_EVERY`` s.
+
+    The gap also grows to ten times the last save's duration, so a huge
+    manifest costs at most about a tenth of the run.
+    """
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.gap = SAVE_EVERY
+        self.last = time.monotonic()
+
+    def maybe_save(self) -> None:
+        now = time.monotonic()
+        if now - self.last < self.gap:
+            return
+        self.manifest.save()
+        done = time.monotonic()
+        self.gap = max(SAVE_EVERY, 10 * (done - now))
+        self.last = done
+
+
 def _read_input(path: Path) -> bytes | BaseException:
-    """The input's bytes, or the error ``load`` would give for it."""
+    """The input's bytes, or the one-line error ``load`` would give for it.
+
+    Read by the resource gate's rule for local files (regular files only,
+    opened non-blocking, size-capped), so a FIFO or a device named as an
+    input fails alone instead of blocking the batch.
+    """
+    from exporter.resources import read_regular_file
+
     try:  # the common case needs no import of the API (and so no pydantic)
-        if path.is_file() and path.stat().st_size <= 1 << 20:
-            return path.read_bytes()
-    except OSError:
+        return read_regular_file(path, 1 << 20)
+    except ExporterError:
         pass
     from exporter.api import MAX_INPUT_BYTES, load
 
     try:
-        if path.is_file() and path.stat().st_size <= MAX_INPUT_BYTES:
-            return path.read_bytes()
-    except OSError:
+        return read_regular_file(path, MAX_INPUT_BYTES)
+    except ExporterError:
         pass
     try:
-        load(path)  # raises the one-line error (no such file, too big, a folder...)
+        load(path)  # raises the one-line error (no such file, too big, a folder, a FIFO...)
     except Exception as exc:
         return exc.with_source(path) if isinstance(exc, ExporterError) else exc
-    return path.read_bytes()
+    return InputError("could not be read", source=path)
 
 
 def _parse(data: bytes, path: Path) -> Any:
