@@ -27,6 +27,7 @@ from exporter.rendering.html import (
 from exporter.rendering.wording import (
     ATTRIBUTION_DASH,
     BYLINE_SEPARATOR,
+    FIGURE_SEQUENCE,
     LABELS,
     Part,
     Parts,
@@ -57,7 +58,7 @@ from exporter.rendering.wording import (
 )
 
 __all__ = [
-    "ATTRIBUTION_DASH", "BYLINE_SEPARATOR", "LABELS", "SAFE_LINK_SCHEMES", "ImageUrl", "Part",
+    "ATTRIBUTION_DASH", "BYLINE_SEPARATOR", "FIGURE_SEQUENCE", "LABELS", "SAFE_LINK_SCHEMES", "ImageUrl", "Part",
     "Parts", "Renderer", "attribution_parts", "attribution_text", "authors_text",
     "byline_parts", "byline_text", "caption_parts", "caption_text", "correction_parts",
     "correction_text", "date_line_parts", "date_line_text", "edition_title_text",

@@ -54,6 +54,10 @@ RUBRIC_SEPARATOR = " | "
 #: between a correction's date and its text, and a figure number and its caption
 CORRECTION_SEPARATOR = ": "
 FIGURE_SEPARATOR = ": "
+#: the name numbered pictures are counted under in a document's own fields (Word's
+#: ``SEQ Figure``): an identifier, not a label, so it stays the same in every language
+#: and Word's table of figures finds the pictures under its built-in caption label
+FIGURE_SEQUENCE = "Figure"
 #: between authors in a metadata field that holds one string (DOCX core properties)
 AUTHORS_SEPARATOR = "; "
 #: between tags in a metadata field that holds one string (keywords)
@@ -275,7 +279,7 @@ def inline_text(content: Inline) -> str:
 
 
 __all__ = [
-    "LABELS", "Part", "Parts", "attribution_parts", "attribution_text", "authors_text",
+    "FIGURE_SEQUENCE", "LABELS", "Part", "Parts", "attribution_parts", "attribution_text", "authors_text",
     "byline_parts", "byline_text", "caption_parts", "caption_text", "correction_parts",
     "correction_text", "date_line_parts", "date_line_text", "edition_title_text",
     "figure_caption_parts", "figure_label", "format_date", "inline_text", "keywords_text",

@@ -23,8 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from exporter.dispatch import BLOCK_KINDS, INLINE_KINDS, RuleTable, unknown_kind
 from exporter.errors import RenderError, ResourceError
 from exporter.rendering import (
+    FIGURE_SEQUENCE,
     attribution_text,
     authors_text,
     byline_text,
@@ -79,6 +81,7 @@ class DocxWriter(Writer):
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     description = "Word document with named styles (restyle with your own reference.docx)"
     requires = ("docx",)
+    options = ()  # no -O settings: paper comes from the paper setting
 
     def __init__(self) -> None:
         #: reference document bytes by path, with the (mtime, size) they were read at
@@ -181,22 +184,29 @@ class _Builder:
 
     def block(self, block: Any, index: int) -> None:
         self.clean.field = f"body[{index}]"
-        kind = block.type
-        if kind == "paragraph":
-            self.inline(self.para("Body Text"), block.content, self.base)
-        elif kind == "heading":
-            self.inline(self.para(f"Heading {block.level}"), block.content, self.base)
-        elif kind == "quote":
-            self.inline(self.para("Quote"), block.content, self.base)
-            if block.attribution is not None:
-                self.para("Quote Attribution", attribution_text(block.attribution))
-        elif kind == "figure":
-            self.figure(block.image, f"body[{index}].image")
-        elif kind == "list":
-            style = "List Number" if block.ordered else "List Bullet"
-            num_id = self.list_number(block.ordered)
-            for item in block.items:
-                self.inline(self.para(style, num_id=num_id), item, self.base)
+        BLOCKS.rule_for(block, self.clean.field)(self, block, index)
+
+    # one method per block kind: the rule table BLOCKS below the class
+
+    def paragraph(self, block: Any, index: int) -> None:
+        self.inline(self.para("Body Text"), block.content, self.base)
+
+    def heading(self, block: Any, index: int) -> None:
+        self.inline(self.para(f"Heading {block.level}"), block.content, self.base)
+
+    def quote(self, block: Any, index: int) -> None:
+        self.inline(self.para("Quote"), block.content, self.base)
+        if block.attribution is not None:
+            self.para("Quote Attribution", attribution_text(block.attribution))
+
+    def figure_block(self, block: Any, index: int) -> None:
+        self.figure(block.image, f"body[{index}].image")
+
+    def list_block(self, block: Any, index: int) -> None:
+        style = "List Number" if block.ordered else "List Bullet"
+        num_id = self.list_number(block.ordered)
+        for item in block.items:
+            self.inline(self.para(style, num_id=num_id), item, self.base)
 
     def footer(self) -> None:
         a = self.a
@@ -253,6 +263,8 @@ class _Builder:
                 r_id = self.part.relate_to(self.clean(href), self.rt_link, is_external=True)
                 link = self.x.add_hyperlink(parent, r_id)
                 self.inline(link, node.content, fmt.but(style_id=self.ids["Hyperlink"]), True)
+            else:
+                raise unknown_kind("docx inline", node, INLINE_KINDS, self.clean.field)
 
     def list_number(self, ordered: bool) -> str | None:
         """The numId for a new list: ordered lists restart at 1, bullets share one."""
@@ -305,7 +317,8 @@ class _Builder:
                 self.run(p, pending)
                 pending = ""
             if part.role == "figure-number":
-                self.x.add_field(p, "SEQ Figure \\* ARABIC", parts_text((part,)), self.base)
+                self.x.add_field(p, f"SEQ {FIGURE_SEQUENCE} \\* ARABIC", parts_text((part,)),
+                                 self.base)
             else:
                 self.run(p, parts_text((part,)), self.base.but(style_id=self.ids["Credit"]))
         if pending:
@@ -387,6 +400,13 @@ class _Builder:
         modified = a.updated or created
         core.created = _utc(created)
         core.modified = _utc(max(modified, created))
+
+
+#: how each kind of body block becomes Word paragraphs (a method of ``_Builder``)
+BLOCKS = RuleTable("docx block", BLOCK_KINDS, {
+    "paragraph": _Builder.paragraph, "heading": _Builder.heading, "quote": _Builder.quote,
+    "figure": _Builder.figure_block, "list": _Builder.list_block,
+})
 
 
 def _utc(value: datetime) -> datetime:
