@@ -12,10 +12,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from exporter.errors import ExporterError, InputError, RenderError, UsageError
+from exporter.errors import ExporterError, InputError, RenderError, ResourceError, UsageError
 from exporter.model import Article
 from exporter.output import atomic_write
 from exporter.registry import get_registry
+from exporter.resources import read_regular_file
 from exporter.writers import WriteOptions, Writer
 
 log = logging.getLogger("exporter")
@@ -51,18 +52,17 @@ def load(source: str | Path | bytes, format: str | None = None, *,
         path = Path(origin) if origin is not None else None
     else:
         path = Path(source)
+        # The same rule as for pictures (exporter.resources): a regular file,
+        # opened without blocking, checked on the open descriptor, read with
+        # a cap. A path the caller names is followed if it is a symlink (as
+        # cat or pandoc would); folder walks apply the folder rule first.
         try:
-            size = path.stat().st_size
-            if size > MAX_INPUT_BYTES:
-                raise InputError(f"is {size} bytes, over the {MAX_INPUT_BYTES}-byte input limit",
-                                 source=path)
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", source=path) from None
-        except IsADirectoryError:
-            raise InputError("is a folder; pass the files inside it", source=path) from None
-        except PermissionError:
-            raise InputError("permission denied", source=path) from None
+            data = read_regular_file(path, MAX_INPUT_BYTES)
+        except ResourceError as exc:
+            message = {"not found": "no such file",
+                       "is a folder, not a file": "is a folder; pass the files inside it",
+                       }.get(exc.message, exc.message)
+            raise InputError(message, source=path) from None
         reader_cls = registry.reader_class(format) if format else registry.reader_for(path, data)
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"input is over the {MAX_INPUT_BYTES}-byte limit", source=origin)

@@ -297,7 +297,9 @@ class Article(_Node):
     def from_data(cls, data: Any, source: str | Path | None = None) -> Article:
         """Validate a JSON-like mapping, raising :class:`InputError` naming the field.
 
-        Characters XML cannot carry are removed first, with one warning per field.
+        ``source`` (a path, as ``str`` or ``Path``) names the story in messages
+        and its folder is where relative image paths resolve. Characters XML
+        cannot carry are removed first, with one warning per field.
         """
         if not isinstance(data, dict):
             raise InputError(f"expected a JSON object, got {type(data).__name__}", source=source)
@@ -309,7 +311,9 @@ class Article(_Node):
             article = cls.model_validate(data)
         except ValidationError as exc:
             raise validation_to_input_error(exc, source) from None
-        return article.with_origin(source if isinstance(source, Path) else None)
+        # A str source is a path too (docs/cms.md): relative pictures resolve
+        # against its folder, never against whatever the current directory is.
+        return article.with_origin(source)
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON form as a dict (``None`` and empty lists left out)."""

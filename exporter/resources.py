@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import http.client
+import io
 import ipaddress
 import mimetypes
+import os
 import socket
+import ssl
+import stat
+import threading
+import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +39,9 @@ if TYPE_CHECKING:
 MAX_RESOURCE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 100_000_000  # ~10000 x 10000; Pillow's bomb guard fires above this
 REMOTE_TIMEOUT = 10.0
+#: total seconds one remote fetch may take (connect, headers and body together)
 
+_READ_CHUNK = 64 * 1024
 _IMAGE_TYPES = {
     "JPEG": ("image/jpeg", ".jpg"),
     "PNG": ("image/png", ".png"),
@@ -132,13 +141,12 @@ class ResourceGate:
             return _decode_data_uri(ref, self.max_bytes)
         if scheme in ("", "file"):
             path = self.local_path(ref, base)
-            if not path.is_file():
-                raise ResourceError(f"{ref!r} not found")
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                raise ResourceError(f"{ref!r} is {size} bytes, over the {self.max_bytes}-byte limit")
+            try:
+                data = read_regular_file(path, self.max_bytes, follow=False)
+            except ResourceError as exc:
+                raise ResourceError(f"{ref!r} {exc.message}") from None
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return Resource(path.read_bytes(), media_type, path, ref)
+            return Resource(data, media_type, path, ref)
         if scheme in ("http", "https"):
             if not self.allow_remote:
                 raise ResourceError(
@@ -148,41 +156,267 @@ class ResourceGate:
 
     def image(self, ref: str, base: Path | None = None) -> ImageInfo:
         """Read an image through the gate and check its type and pixel count."""
+    def accepts(self, ref: str, base: Path | None = None) -> bool:
+        """Whether :meth:`open` would serve ``ref``, decided without reading it.
+
+        Cheap and safe to call on anything an article names (the batch
+        manifest asks before hashing a picture): a local file is only
+        ``stat``-ed, never opened, so a FIFO or a device never blocks here;
+        a remote URL is accepted when remote fetching is on, without a DNS
+        lookup. True does not promise the bytes are a valid image.
+        """
+        scheme = self.scheme(ref)
+        if scheme == "data":
+            return True
+        if scheme in ("", "file"):
+            try:
+                info = self.local_path(ref, base).stat()
+            except (ResourceError, OSError, ValueError):
+                return False
+            return stat.S_ISREG(info.st_mode) and info.st_size <= self.max_bytes
+        return scheme in ("http", "https") and self.allow_remote
+
         res = self.open(ref, base)
         return inspect_image(res)
 
     def _fetch(self, url: str) -> Resource:
-        host = urllib.parse.urlsplit(url).hostname or ""
-        _refuse_private_host(host, url)
-
-        class _NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: object, **kwargs: object) -> None:
-                raise ResourceError(f"refused {url!r}: redirects are not followed")
-
-        opener = urllib.request.build_opener(_NoRedirect)
+        """GET ``url`` from the one address that was checked, within one total deadline."""
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
         try:
-            with opener.open(url, timeout=self.timeout) as response:
-                data = response.read(self.max_bytes + 1)
-                media_type = response.headers.get_content_type()
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise ResourceError(f"refused {url!r}: the port is not a number") from None
+        address = checked_address(host, port, url)
+        deadline = time.monotonic() + self.timeout
+        conn = pinned_connection(parts.scheme.lower(), host, port, address, self.timeout)
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        # At the deadline the socket is shut down, whatever read is waiting: a
+        # server that drips one byte per second cannot hold the run.
+        watchdog = threading.Timer(self.timeout, _shutdown, args=(conn,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            conn.request("GET", target, headers={"User-Agent": "exporter", "Accept": "image/*"})
+            response = conn.getresponse()
+            if 300 <= response.status < 400:
+                raise ResourceError(f"refused {url!r}: redirects are not followed")
+            if response.status != 200:
+                raise ResourceError(f"could not fetch {url!r}: HTTP {response.status}")
+            media_type = response.headers.get_content_type()
+            chunks: list[bytes] = []
+            size = 0
+            while size <= self.max_bytes:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                if conn.sock is not None:
+                    conn.sock.settimeout(remaining)
+                chunk = response.read1(_READ_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
         except ResourceError:
             raise
         except Exception as exc:
             raise ResourceError(f"could not fetch {url!r}: {exc}") from None
-        if len(data) > self.max_bytes:
+        finally:
+            watchdog.cancel()
+            conn.close()
+        if size > self.max_bytes:
+            if time.monotonic() >= deadline:
+                raise ResourceError(f"could not fetch {url!r}: no complete answer within "
+                                    f"{self.timeout:g} s") from None
             raise ResourceError(f"{url!r} is over the {self.max_bytes}-byte limit")
-        return Resource(data, media_type, None, url)
+        return Resource(b"".join(chunks), media_type, None, url)
 
 
-def _refuse_private_host(host: str, url: str) -> None:
+# --- the network rule ---------------------------------------------------------------
+
+#: never connected to, on top of what ``ipaddress`` calls private, loopback,
+#: link-local, multicast, reserved or not global
+BLOCKED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    "::/128", "::1/128", "::/96", "100::/64", "2001::/32", "2001:db8::/32", "fc00::/7",
+    "fe80::/10", "fec0::/10", "ff00::/8",
+))
+#: IPv6 prefixes whose last 32 bits are an IPv4 address the packet ends up at
+_EMBEDDING_V4 = tuple(ipaddress.ip_network(n) for n in ("::ffff:0:0/96", "64:ff9b::/96",
+                                                        "64:ff9b:1::/48"))
+_SIXTOFOUR = ipaddress.ip_network("2002::/16")
+
+
+def is_public_address(text: str) -> bool:
+    """True only for an address on the public Internet that embeds no other.
+
+    Refuses private, loopback, link-local, CGNAT (100.64.0.0/10, where some
+    clouds put their metadata service), documentation, multicast and
+    reserved ranges, IPv6 site-local ``fec0::/10`` and unique-local, Teredo,
+    and any IPv6 form that carries an IPv4 address (IPv4-mapped, NAT64,
+    6to4 ``2002::/16``) unless that IPv4 address is itself public.
+    """
     try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
+        addr = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address):
+        for net in _EMBEDDING_V4:
+            if addr in net:
+                return is_public_address(str(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)))
+        if addr in _SIXTOFOUR:
+            embedded = addr.sixtofour
+            return embedded is not None and is_public_address(str(embedded))
+        if addr.is_site_local:
+            return False
+    if any(addr in net for net in BLOCKED_NETWORKS if net.version == addr.version):
+        return False
+    if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved \
+            or addr.is_multicast or addr.is_unspecified:
+        return False
+    return addr.is_global
+
+
+def checked_address(host: str, port: int, url: str) -> str:
+    """Resolve ``host`` once; every address must be public; the first is the one used.
+
+    The connection goes to exactly this address (see :func:`pinned_connection`),
+    so a name that resolves to a public address for the check and to a
+    private one for the connection (DNS rebinding) reaches nothing.
+    """
+    if not host:
+        raise ResourceError(f"refused {url!r}: no host name")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
         raise ResourceError(f"could not resolve {url!r}: {exc}") from None
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved \
-                or addr.is_multicast or addr.is_unspecified:
-            raise ResourceError(f"refused {url!r}: it points to a private or local address")
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses or not all(is_public_address(a) for a in addresses):
+        raise ResourceError(f"refused {url!r}: it points to a private or local address")
+    return addresses[0]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to a fixed address; ``Host`` still names the server."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+        self._create_connection = self._connect_pinned  # type: ignore[assignment]
+
+    def _connect_pinned(self, _where: tuple[str, int], timeout: float,
+                        source: tuple[str, int] | None = None) -> socket.socket:
+        return socket.create_connection((self._address, self.port), timeout, source)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a fixed address; SNI and certificate checks use the host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+        self._create_connection = self._connect_pinned  # type: ignore[assignment]
+
+    def _connect_pinned(self, _where: tuple[str, int], timeout: float,
+                        source: tuple[str, int] | None = None) -> socket.socket:
+        return socket.create_connection((self._address, self.port), timeout, source)
+
+
+def pinned_connection(scheme: str, host: str, port: int, address: str,
+                      timeout: float) -> http.client.HTTPConnection:
+    """A connection for ``host`` that can only ever reach ``address``."""
+    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    return cls(host, port, address, timeout)
+
+
+
+
+# --- local files -----------------------------------------------------------------------
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+
+    The one rule for every local file this tool reads, inputs and pictures
+    alike. The file is opened non-blocking (opening a FIFO does not wait for
+    a writer) and the opened descriptor is checked with ``fstat`` (no race
+    between a check and the open): FIFOs, devices and sockets are refused,
+    and at most ``max_bytes + 1`` bytes are ever read (``/dev/zero`` or a
+    growing file cannot exhaust memory). ``follow=False`` refuses a symlink
+    as the last component (the gate passes an already resolved path).
+    Raises :class:`ResourceError` with a message that does not name the file
+    (callers add the name as they spell it).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+def _shutdown(conn: http.client.HTTPConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise ResourceError("not found") from None
+    except IsADirectoryError:
+        raise ResourceError("is a folder, not a file") from None
+    except PermissionError:
+        raise ResourceError("permission denied") from None
+    except OSError as exc:
+        raise ResourceError(f"cannot be opened ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ResourceError(f"is {_kind(info.st_mode)}; only regular files are read")
+        if info.st_size > max_bytes:
+            raise ResourceError(f"is {info.st_size} bytes, over the {max_bytes}-byte limit")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise ResourceError(f"is over the {max_bytes}-byte limit")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ResourceError(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def folder_refusal(path: Path, root: Path) -> str | None:
+    """Why a file found by walking folder ``root`` must not be read, or None.
+
+    The folder rule for inputs: a file found inside a folder the user named
+    must really be there -- not a symlink to a file elsewhere (that would
+    publish any local file the run can read) -- and must be a regular file.
+    Only ``stat`` is used; nothing is opened.
+    """
+    try:
+        resolved = path.resolve()
+        info = resolved.stat()
+    except (OSError, RuntimeError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    real_root = root.resolve()
+    if not (resolved == real_root or resolved.is_relative_to(real_root)):
+        return f"refused: it is a symlink to a file outside the folder {str(root)!r}"
+    if not stat.S_ISREG(info.st_mode):
+        return f"refused: it is {_kind(info.st_mode)}; only regular files are read"
+    return None
 
 
 def _decode_data_uri(ref: str, max_bytes: int) -> Resource:
@@ -205,16 +439,27 @@ def _decode_data_uri(ref: str, max_bytes: int) -> Resource:
 
 
 def inspect_image(res: Resource) -> ImageInfo:
-    """Identify an image with Pillow without decoding all its pixels."""
+    """Identify an image by its content and decode it once with Pillow.
+
+    The type and extension come from what Pillow recognises, never from the
+    file name or a server's ``Content-Type`` (a BMP named ``photo.html`` is
+    ``image/bmp``). The pixels are decoded with truncated images refused, so
+    a cut-off PNG or JPEG fails here, naming the field, instead of being
+    published with a grey band. SVG is recognised by its root element; what
+    is published of it is decided by :mod:`exporter.media_safety`.
+    """
+_TRUNCATION_LOCK = threading.Lock()
+
+
     head = res.data[:512].lstrip()
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in res.data[:2048]):
         return ImageInfo(res, "image/svg+xml", ".svg", 0, 0, "SVG")
-    import io
     import warnings
 
     from PIL import Image as PILImage
 
     try:
+    from PIL import ImageFile
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(res.data)) as im:
@@ -222,12 +467,39 @@ def inspect_image(res: Resource) -> ImageInfo:
                 fmt = im.format or ""
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise ResourceError(f"{res.ref!r} has too many pixels (decompression-bomb guard)") from None
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ResourceError(f"{res.ref!r} is {width}x{height} pixels, over the "
+                                        f"{MAX_IMAGE_PIXELS}-pixel limit")
+                # WeasyPrint sets this global to True when it is imported.
+                with _TRUNCATION_LOCK:
+                    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+                    ImageFile.LOAD_TRUNCATED_IMAGES = False
+                    try:
+                        im.load()
+                    except OSError as exc:
+                        # Truncated: refused. Any other decoder complaint (a bad
+                        # zlib checksum after complete pixels) is tolerated for the
+                        # formats published as they are, as browsers do; the others
+                        # must be re-encoded, so they must decode.
+                        if "truncated" in str(exc) or fmt not in _IMAGE_TYPES:
+                            raise
+                    finally:
+                        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+    except ResourceError:
+        raise
     except Exception:
         raise ResourceError(f"{res.ref!r} is not an image this tool can read") from None
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ResourceError(f"{res.ref!r} is {width}x{height} pixels, over the "
-                            f"{MAX_IMAGE_PIXELS}-pixel limit")
-    media_type, ext = _IMAGE_TYPES.get(fmt, (res.media_type, mimetypes.guess_extension(res.media_type) or ".bin"))
+    except OSError as exc:
+        if "truncated" in str(exc):
+            raise ResourceError(f"{res.ref!r} is truncated (the file ends before its last "
+                                "pixels)") from None
+        raise ResourceError(f"{res.ref!r} is not an image this tool can read") from None
+    if fmt in _IMAGE_TYPES:
+        media_type, ext = _IMAGE_TYPES[fmt]
+    else:
+        media_type = PILImage.MIME.get(fmt, "application/octet-stream")
+        ext = next((e for e, f in sorted(PILImage.registered_extensions().items()) if f == fmt),
+                   ".bin")
     return ImageInfo(res, media_type, ext, width, height, fmt)
 
 

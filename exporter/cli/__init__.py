@@ -13,7 +13,7 @@ import json
 import logging
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,16 +108,27 @@ def _parse_extra(values: Sequence[str]) -> dict[str, str]:
     return extra
 
 
-def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | None = None
-                  ) -> list[Path]:
-    """Files as given; folders walked (sorted) for files a reader takes."""
+def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | None = None,
+                  refused: Callable[[ExporterError], None] | None = None) -> list[Path]:
+    """Files as given; folders walked (sorted) for files a reader takes.
+
+    A file named on the command line is kept as it is (a symlink is followed,
+    as ``cat`` would; ``load`` still refuses FIFOs and devices). A file found
+    by walking a folder must really be in that folder: a symlink resolving
+    outside it, a FIFO, a device or a socket is refused with one line naming
+    it (passed to ``refused``, a warning without one) and left out, so a
+    folder of articles cannot publish ``/etc/passwd`` or hang the run.
+    """
+    from exporter.errors import InputError
+    from exporter.resources import folder_refusal
+
     found: list[Path] = []
     excluded = exclude.resolve() if exclude is not None else None
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if not child.is_file() or child.suffix.lower() not in suffixes:
+                if child.suffix.lower() not in suffixes or child.is_dir():
                     continue
                 rel = child.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts):
@@ -127,6 +138,14 @@ def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | Non
                 found.append(child)
         else:
             found.append(path)
+                reason = folder_refusal(child, path)
+                if reason is not None:
+                    error = InputError(reason, source=child)
+                    if refused is not None:
+                        refused(error)
+                    else:
+                        log.warning("%s", error)
+                    continue
     return found
 
 
@@ -236,7 +255,8 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
         from exporter.registry import get_registry
         from exporter.verify.report import verify_export
 
-        files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
+        files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir,
+                              refused=lambda _error: None)  # reported by the export above
         if not verify_export(files, names, out_dir, base_url=base_url, quiet=quiet or as_json):
             ctx.fail(ExporterError("verify: the outputs do not all match their articles"))
     _finish(ctx, written, quiet, skipped=getattr(ctx, "skipped", 0))
@@ -253,7 +273,7 @@ def run_bundle(ctx: Context, inputs: Sequence[str], names: Sequence[str], target
         multi = [n for n in sorted(registry.writers) if _multi_article(n)]
         _usage_exit(f"--bundle needs one format that writes several articles to one file "
                     f"(-f {' or -f '.join(multi) or '?'})")
-    files = expand_inputs(inputs, registry.input_suffixes())
+    files = expand_inputs(inputs, registry.input_suffixes(), refused=ctx.fail)
     if not files:
         _usage_exit("no input files found in " + ", ".join(inputs))
     articles = []
@@ -298,7 +318,8 @@ def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_di
     from exporter.batch.progress import CliReporter
     from exporter.registry import get_registry
 
-    files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir)
+    files = expand_inputs(inputs, get_registry().input_suffixes(), exclude=out_dir,
+                          refused=ctx.fail)
     if not files:
         _usage_exit("no input files found in " + ", ".join(inputs))
     reporter = CliReporter(ctx.fail, quiet=quiet, json_summary=as_json)

@@ -268,26 +268,17 @@ def packaged_image(info: ImageInfo) -> tuple[str, str, bytes]:
     """``(href, media type, bytes)`` of a picture inside the package.
 
     The name is a hash of the bytes (identical pictures are stored once).
-    Types EPUB readers need not support (TIFF, BMP...) are converted to PNG.
+    Type and bytes come from :func:`exporter.media_safety.publishable`: the
+    content decides, rasters EPUB readers need not support (TIFF, BMP...)
+    are re-encoded to PNG and an SVG is rebuilt without scripts or links out.
     """
     import hashlib
 
-    data, media_type, ext = info.resource.data, info.media_type, info.extension
-    if media_type not in CORE_IMAGE_TYPES:
-        data, media_type, ext = _to_png(data), "image/png", ".png"
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    return f"{IMAGE_DIR}/{digest}{ext}", media_type, data
+    from exporter.media_safety import publishable
 
-
-def _to_png(data: bytes) -> bytes:
-    import io
-
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(data)) as im:
-        out = io.BytesIO()
-        im.convert("RGBA" if "A" in im.getbands() else "RGB").save(out, "PNG")
-    return out.getvalue()
+    published = publishable(info)
+    digest = hashlib.sha256(published.data).hexdigest()[:20]
+    return f"{IMAGE_DIR}/{digest}{published.extension}", published.media_type, published.data
 
 
 def is_animated(info: ImageInfo) -> bool:

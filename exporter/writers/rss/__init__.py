@@ -13,7 +13,9 @@ Image URLs must be absolute. An ``http(s)`` ``src`` is used as it is (never
 fetched unless ``--allow-remote``). A local or ``data:`` picture is always read
 through the resource gate (refused or broken: the article fails, as in every
 format) and published as ``media/<id>-<hash><ext>`` next to the output, at
-``<base_url>media/...``. The writer never writes that file: it
+``<base_url>media/...``, with the type and extension its content has (a
+re-encoded PNG for rasters other than JPEG/PNG/GIF/WebP, a sanitised SVG;
+see :mod:`exporter.media_safety`). The writer never writes that file: it
 lists it in :meth:`RssWriter.companion_files` and the caller (``export``,
 ``exporter feed``) copies it through the gate, like every other output. With
 no base URL the picture is left out of ``content:encoded``, the item keeps
@@ -120,7 +122,8 @@ class Companion:
     """A file to publish next to the output at ``relpath`` (a picture under ``media/``)."""
 
     relpath: str
-    #: the gate-approved local file, or None for bytes decoded from a ``data:`` URI
+    #: unused by this writer (kept for callers): the bytes are always in ``data``,
+    #: the checked and, where needed, re-encoded or sanitised picture
     source: Path | None
     data: bytes | None = None
 
@@ -149,6 +152,7 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
     """
     from exporter.errors import ResourceError
     from exporter.resources import ResourceGate, image_fields
+    from exporter.media_safety import publishable
 
     base = base_url_of(options.base_url)
     plan = MediaPlan({}, {}, [], [])
@@ -169,18 +173,26 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
         except ResourceError as exc:
             exc.field = f"{path}.src"
             raise exc.with_source(article.origin or "<article>") from None
-        data = info.resource.data
-        plan.facts[src] = (info.media_type, info.width, info.height, len(data))
         if remote or base is None:
             plan.urls[src] = to_uri(src) if remote else None
+            plan.facts[src] = (info.media_type, info.width, info.height, len(info.resource.data))
             if not remote:
                 plan.missing.append(f"{path}.src")
             continue
         digest = hashlib.sha256(data).hexdigest()[:16]
-        relpath = f"{MEDIA_DIR}/{article.id}-{digest}{info.extension}"
+        # What is published is decided by the content, never the file name:
+        # verified JPEG/PNG/GIF/WebP as they are, other rasters re-encoded to
+        # PNG, SVG rebuilt without scripts or outside links (exporter.media_safety).
+        try:
+            published = publishable(info)
+        except ResourceError as exc:
+            exc.field = f"{path}.src"
+            raise exc.with_source(article.origin or "<article>") from None
+        data = published.data
+        plan.facts[src] = (published.media_type, info.width, info.height, len(data))
+        relpath = f"{MEDIA_DIR}/{article.id}-{digest}{published.extension}"
         plan.urls[src] = base + relpath  # type: ignore[operator]
-        local = info.resource.path
-        plan.companions.append(Companion(relpath, local, None if local else data))
+        plan.companions.append(Companion(relpath, None, data))
     return plan
 
 
