@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 MAX_RESOURCE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 100_000_000  # ~10000 x 10000; Pillow's bomb guard fires above this
-REMOTE_TIMEOUT = 10.0
 #: total seconds one remote fetch may take (connect, headers and body together)
-
+REMOTE_TIMEOUT = 10.0
 _READ_CHUNK = 64 * 1024
+
 _IMAGE_TYPES = {
     "JPEG": ("image/jpeg", ".jpg"),
     "PNG": ("image/png", ".png"),
@@ -154,8 +154,6 @@ class ResourceGate:
             return self._fetch(ref)
         raise ResourceError(f"refused {ref!r}: the {scheme}: scheme is not supported")
 
-    def image(self, ref: str, base: Path | None = None) -> ImageInfo:
-        """Read an image through the gate and check its type and pixel count."""
     def accepts(self, ref: str, base: Path | None = None) -> bool:
         """Whether :meth:`open` would serve ``ref``, decided without reading it.
 
@@ -176,6 +174,8 @@ class ResourceGate:
             return stat.S_ISREG(info.st_mode) and info.st_size <= self.max_bytes
         return scheme in ("http", "https") and self.allow_remote
 
+    def image(self, ref: str, base: Path | None = None) -> ImageInfo:
+        """Read an image through the gate and check its type and pixel count."""
         res = self.open(ref, base)
         return inspect_image(res)
 
@@ -220,14 +220,14 @@ class ResourceGate:
         except ResourceError:
             raise
         except Exception as exc:
+            if time.monotonic() >= deadline:
+                raise ResourceError(f"could not fetch {url!r}: no complete answer within "
+                                    f"{self.timeout:g} s") from None
             raise ResourceError(f"could not fetch {url!r}: {exc}") from None
         finally:
             watchdog.cancel()
             conn.close()
         if size > self.max_bytes:
-            if time.monotonic() >= deadline:
-                raise ResourceError(f"could not fetch {url!r}: no complete answer within "
-                                    f"{self.timeout:g} s") from None
             raise ResourceError(f"{url!r} is over the {self.max_bytes}-byte limit")
         return Resource(b"".join(chunks), media_type, None, url)
 
@@ -331,6 +331,11 @@ def pinned_connection(scheme: str, host: str, port: int, address: str,
     return cls(host, port, address, timeout)
 
 
+def _shutdown(conn: http.client.HTTPConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 # --- local files -----------------------------------------------------------------------
@@ -360,11 +365,6 @@ def read_regular_file(path: Path, max_bytes: int, *, follow: bool = True) -> byt
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-def _shutdown(conn: http.client.HTTPConnection) -> None:
-    sock = conn.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -438,6 +438,9 @@ def _decode_data_uri(ref: str, max_bytes: int) -> Resource:
     return Resource(data, media_type, None, ref[:40] + "...")
 
 
+_TRUNCATION_LOCK = threading.Lock()
+
+
 def inspect_image(res: Resource) -> ImageInfo:
     """Identify an image by its content and decode it once with Pillow.
 
@@ -448,25 +451,20 @@ def inspect_image(res: Resource) -> ImageInfo:
     published with a grey band. SVG is recognised by its root element; what
     is published of it is decided by :mod:`exporter.media_safety`.
     """
-_TRUNCATION_LOCK = threading.Lock()
-
-
     head = res.data[:512].lstrip()
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in res.data[:2048]):
         return ImageInfo(res, "image/svg+xml", ".svg", 0, 0, "SVG")
     import warnings
 
     from PIL import Image as PILImage
+    from PIL import ImageFile
 
     try:
-    from PIL import ImageFile
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(res.data)) as im:
                 width, height = im.size
                 fmt = im.format or ""
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ResourceError(f"{res.ref!r} has too many pixels (decompression-bomb guard)") from None
                 if width * height > MAX_IMAGE_PIXELS:
                     raise ResourceError(f"{res.ref!r} is {width}x{height} pixels, over the "
                                         f"{MAX_IMAGE_PIXELS}-pixel limit")
@@ -487,12 +485,14 @@ _TRUNCATION_LOCK = threading.Lock()
                         ImageFile.LOAD_TRUNCATED_IMAGES = saved
     except ResourceError:
         raise
-    except Exception:
-        raise ResourceError(f"{res.ref!r} is not an image this tool can read") from None
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise ResourceError(f"{res.ref!r} has too many pixels (decompression-bomb guard)") from None
     except OSError as exc:
         if "truncated" in str(exc):
             raise ResourceError(f"{res.ref!r} is truncated (the file ends before its last "
                                 "pixels)") from None
+        raise ResourceError(f"{res.ref!r} is not an image this tool can read") from None
+    except Exception:
         raise ResourceError(f"{res.ref!r} is not an image this tool can read") from None
     if fmt in _IMAGE_TYPES:
         media_type, ext = _IMAGE_TYPES[fmt]

@@ -135,9 +135,6 @@ def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | Non
                     continue
                 if excluded is not None and child.resolve().is_relative_to(excluded):
                     continue
-                found.append(child)
-        else:
-            found.append(path)
                 reason = folder_refusal(child, path)
                 if reason is not None:
                     error = InputError(reason, source=child)
@@ -146,6 +143,9 @@ def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | Non
                     else:
                         log.warning("%s", error)
                     continue
+                found.append(child)
+        else:
+            found.append(path)
     return found
 
 

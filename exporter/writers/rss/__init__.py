@@ -151,8 +151,8 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
     when a picture is refused or unreadable.
     """
     from exporter.errors import ResourceError
-    from exporter.resources import ResourceGate, image_fields
     from exporter.media_safety import publishable
+    from exporter.resources import ResourceGate, image_fields
 
     base = base_url_of(options.base_url)
     plan = MediaPlan({}, {}, [], [])
@@ -174,12 +174,11 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
             exc.field = f"{path}.src"
             raise exc.with_source(article.origin or "<article>") from None
         if remote or base is None:
-            plan.urls[src] = to_uri(src) if remote else None
             plan.facts[src] = (info.media_type, info.width, info.height, len(info.resource.data))
+            plan.urls[src] = to_uri(src) if remote else None
             if not remote:
                 plan.missing.append(f"{path}.src")
             continue
-        digest = hashlib.sha256(data).hexdigest()[:16]
         # What is published is decided by the content, never the file name:
         # verified JPEG/PNG/GIF/WebP as they are, other rasters re-encoded to
         # PNG, SVG rebuilt without scripts or outside links (exporter.media_safety).
@@ -190,6 +189,7 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
             raise exc.with_source(article.origin or "<article>") from None
         data = published.data
         plan.facts[src] = (published.media_type, info.width, info.height, len(data))
+        digest = hashlib.sha256(data).hexdigest()[:16]
         relpath = f"{MEDIA_DIR}/{article.id}-{digest}{published.extension}"
         plan.urls[src] = base + relpath  # type: ignore[operator]
         plan.companions.append(Companion(relpath, None, data))
