@@ -25,7 +25,7 @@ from exporter.verify.epubcheck import process_runner, unavailable
 from exporter.verify.pdf import rtl_skeleton
 from exporter.writers import WriteOptions
 
-FORMATS = ["pdf", "docx", "epub", "rss"]
+FORMATS = ["pdf", "docx", "epub", "rss", "html"]
 BASE_URL = "https://news.example.org/media-root/"
 
 
@@ -90,10 +90,11 @@ def test_honest_exports_pass_every_check(exported, articles, epubcheck_jvm):
     assert not problems
     by_field = {(a.id, c.format, c.field): c for a in report.articles for c in a.checks}
     tram = articles["tram-line"].id
-    # the tram-line fixture has every field: nothing of it is "not applicable"
+    # the tram-line fixture has every field but a second correction
     for fmt in FORMATS:
         for field in FIELDS:
-            assert by_field[(tram, fmt, field)].status in ("pass", "not_run"), (fmt, field)
+            want = ("na",) if field == "corrections order" else ("pass", "not_run")
+            assert by_field[(tram, fmt, field)].status in want, (fmt, field)
     if unavailable() is None:
         for a in report.articles:
             check = a.get("epub", "validator")
@@ -104,7 +105,7 @@ def test_cli_exit_0_and_table(exported, capsys, epubcheck_jvm):
     inputs = [str(fixture_path(name)) for name in ARTICLE_DIRS]
     code, out = _verify_cli(capsys, *inputs, "-o", str(exported))
     assert code == 0, out
-    assert "verify OK: 3 articles × 4 formats" in out
+    assert "verify OK: 3 articles × 5 formats" in out
     header = next(line for line in out.splitlines() if line.strip().startswith("field"))
     assert header.split() == ["field", *FORMATS]
     for field in FIELDS:
@@ -118,17 +119,19 @@ def test_json_shape(exported, capsys):
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"version", "ok", "summary", "formats", "fields", "counts", "articles",
-                         "errors"}
+                         "errors", "not_checked"}
+    assert data["version"] == 2 and data["not_checked"] == {}
     assert data["ok"] is True and data["formats"] == ["pdf", "rss"]
     assert data["fields"] == list(FIELDS)
-    assert data["counts"] == {"pass": 22, "fail": 0, "na": 0, "not_run": 0}
+    # 13 fields; tram-line has one correction, so "corrections order" does not apply
+    assert data["counts"] == {"pass": 24, "fail": 0, "na": 2, "not_run": 0, "not_checked": 0}
     (entry,) = data["articles"]
     assert entry["id"] == "riverside-tram-line-approved" and entry["ok"] is True
     assert set(entry["files"]) == {"pdf", "rss"}
     assert len(entry["checks"]) == 2 * len(FIELDS)
     for check in entry["checks"]:
         assert set(check) >= {"format", "field", "status", "reason"}
-        assert check["status"] in ("pass", "fail", "na", "not_run")
+        assert check["status"] in ("pass", "fail", "na", "not_run", "not_checked")
 
 
 def test_export_verify_flag(tmp_path, capsys):
@@ -136,7 +139,7 @@ def test_export_verify_flag(tmp_path, capsys):
                 str(tmp_path), "--verify", "-j", "1"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "verify OK: 1 article × 2 formats (docx, rss)" in out
+    assert "verify OK: 1 article × 3 formats (docx, rss, html)" in out
 
 
 def test_media_rss_is_required_with_a_base_url(tmp_path, articles):
@@ -264,7 +267,8 @@ def test_epubcheck_not_run_is_not_a_pass(exported, articles, monkeypatch, capsys
 def test_unknown_format_is_a_usage_error(exported, capsys):
     code, text = _verify_cli(capsys, str(fixture_path("deconflict")), "-o", str(exported),
                              "-f", "odt")
-    assert code == 2 and "verify cannot read format 'odt'" in text
+    assert code == 2
+    assert "unknown format 'odt'; known formats: docx, epub, html, ninjs, pdf" in text, text
 
 
 def test_pdf_text_without_pdftotext(exported, articles, monkeypatch):

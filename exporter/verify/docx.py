@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from exporter.verify import expected as E
+from exporter.verify.checkers import CheckOptions
 from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.lines import (
+    check_correction_order,
+    check_correction_units,
+    check_date_line,
+    unit_finder,
+)
 from exporter.verify.result import Cell, Check, failed_all, run_fields
 
 if TYPE_CHECKING:
@@ -336,11 +343,25 @@ def check(article: Article, path: Path) -> list[Check]:
         if figs:
             figure_checks(cell, figs, "figure", captions=False)
 
+    def date_line(cell: Cell) -> None:
+        parts = E.date_line(article)
+        styled = doc.with_style("Dates")
+        # the Dates paragraph, else the first paragraph showing the first part
+        line = styled[0] if styled else next(
+            (p for p in paras if parts and norm(parts[0].text) in p.norm), None)
+        check_date_line(cell, line.text if line is not None else None, parts)
+
+    def correction_units() -> list[str]:
+        """Paragraphs after the corrections heading (else all): one per correction."""
+        start = next((i for i, p in enumerate(paras)
+                      if doc.style_is(p, "Corrections Heading")), None)
+        return [p.text for p in (paras[start + 1:] if start is not None else paras)]
+
     def corrections(cell: Cell) -> None:
-        text = [p.norm for p in paras]
-        for i, c in enumerate(article.corrections):
-            cell.expect(any(norm(c.text) in t for t in text),
-                        f"corrections[{i}] {quoted(c.text)} not found")
+        check_correction_units(cell, correction_units(), E.corrections(article))
+
+    def corrections_order(cell: Cell) -> None:
+        check_correction_order(cell, unit_finder(correction_units()), E.corrections(article))
 
     def tags(cell: Cell) -> None:
         keywords = norm(doc.core.keywords or "")
@@ -371,7 +392,13 @@ def check(article: Article, path: Path) -> list[Check]:
     checks = {
         "headline": headline, "standfirst": standfirst, "bylines": bylines,
         "lead image": lead_image, "caption + credit": captions, "quote attribution": quotes,
-        "body": body, "corrections": corrections, "tags": tags, "language": language,
+        "date line": date_line, "body": body, "corrections": corrections,
+        "corrections order": corrections_order, "tags": tags, "language": language,
         "validator": validator,
     }
     return run_fields("docx", checks, na)
+
+
+def checker(article: Article, path: Path, options: CheckOptions) -> list[Check]:
+    """The ``exporter.checkers`` entry point of the DOCX writer's format."""
+    return check(article, path)

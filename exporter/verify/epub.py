@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag
@@ -20,8 +21,9 @@ from urllib.parse import unquote, urldefrag
 from lxml import etree
 
 from exporter.verify import expected as E
+from exporter.verify.checkers import Checker, CheckOptions
 from exporter.verify.compare import norm, quoted, shown_as
-from exporter.verify.epubcheck import BookResult
+from exporter.verify.epubcheck import BookResult, EpubCheckRunner, current, unavailable
 from exporter.verify.result import Cell, Check, NotRun, failed_all, run_fields
 from exporter.verify.xhtml import Rendering, by_tag, local, text_of
 
@@ -83,6 +85,46 @@ class Book:
 
     def close(self) -> None:
         self.zip.close()
+
+
+class EpubChecker(Checker):
+    """The EPUB checker: EPUBCheck runs once, in one JVM, for all the books of a verify call.
+
+    :meth:`prepare` starts the JVM (or uses the one of an enclosing
+    :func:`exporter.verify.epubcheck.session`); the EPUBs are checked last, so the
+    JVM warms up while the other formats are read.
+    """
+
+    late = True
+
+    def __init__(self) -> None:
+        self._books: list[Path] = []
+        self._reason: str | None = None
+        self._runner: EpubCheckRunner | None = None
+        self._own = False
+        self._results: dict[Path, BookResult | str | None] | None = None
+
+    def prepare(self, paths: Sequence[Path], options: CheckOptions) -> None:
+        self._books = [p for p in paths if p.is_file()]
+        self._reason = None if options.epubcheck else "skipped (--no-epubcheck)"
+        self._reason = self._reason or unavailable()
+        self._runner = current()
+        if self._books and self._reason is None:
+            if self._runner is None:
+                self._runner, self._own = EpubCheckRunner(), True
+            self._runner.warm_up()
+
+    def check(self, article: Article, path: Path, options: CheckOptions) -> list[Check]:
+        if self._results is None:
+            self._results = dict.fromkeys(self._books, self._reason)
+            if self._books and self._runner is not None and self._reason is None:
+                self._results.update(self._runner.check(self._books))
+        return check(article, path, self._results.get(path, self._reason))
+
+    def close(self) -> None:
+        if self._own and self._runner is not None:
+            self._runner.close()
+        self._runner, self._own = None, False
 
 
 def check(article: Article, path: Path, epubcheck: BookResult | str | None) -> list[Check]:
@@ -149,8 +191,14 @@ def _check(article: Article, book: Book, epubcheck: BookResult | str | None,
     def body(cell: Cell) -> None:
         view.check_body(cell, article)
 
+    def date_line(cell: Cell) -> None:
+        view.check_date_line(cell, article)
+
     def corrections(cell: Cell) -> None:
         view.check_corrections(cell, article)
+
+    def corrections_order(cell: Cell) -> None:
+        view.check_corrections_order(cell, article)
 
     def tags(cell: Cell) -> None:
         subjects = {norm(s) for s in book.dc("subject")}
@@ -196,7 +244,8 @@ def _check(article: Article, book: Book, epubcheck: BookResult | str | None,
     checks = {
         "headline": headline, "standfirst": standfirst, "bylines": bylines,
         "lead image": lead_image, "caption + credit": captions, "quote attribution": quotes,
-        "body": body, "corrections": corrections, "tags": tags, "language": language,
+        "date line": date_line, "body": body, "corrections": corrections,
+        "corrections order": corrections_order, "tags": tags, "language": language,
         "validator": validator,
     }
     return run_fields("epub", checks, na)

@@ -1,20 +1,34 @@
 """What every format must show, computed from the model with the shared wording.
 
 The expected texts come from :mod:`exporter.rendering` (``byline_text``,
-``person_text``, ``caption_text``, ``attribution_text``, ``inline_text``):
-the contract is that every format words these fields identically.
+``person_text``, ``caption_text``, ``attribution_text``, ``inline_text``,
+``format_date`` and ``labels``): the contract is that every format words these
+fields identically. The order of the corrections is computed here, not taken
+from the rendering: newest first, a date without a time counting as midnight
+UTC (DESIGN.md), so a writer (or a shared helper) that sorts them the other way
+fails verify.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
-from exporter.rendering import attribution_text, byline_text, caption_text, inline_text, person_text
+from exporter.dispatch import BLOCK_KINDS, RuleTable
+from exporter.rendering import (
+    attribution_text,
+    byline_text,
+    caption_text,
+    format_date,
+    inline_text,
+    labels,
+    person_text,
+)
 from exporter.verify.compare import norm
 
 if TYPE_CHECKING:
-    from exporter.model import Article, Image, Person
+    from exporter.model import Article, Correction, Image, Person
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,48 @@ class FigureItem:
         return caption_text(self.image)
 
 
+@dataclass(frozen=True)
+class DatePart:
+    """One half of the date line: ``published`` or ``updated`` with its label."""
+
+    where: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CorrectionItem:
+    #: ``corrections[i]``: its place in the model (the input order)
+    where: str
+    #: the date as the rendering prints it
+    date: str
+    text: str
+
+
+def date_line(article: Article) -> list[DatePart]:
+    """The parts of the date line in reading order: ``Published <date>``, ``Updated <date>``."""
+    words = labels(article.language)
+    parts = []
+    for name in ("published", "updated"):
+        value = getattr(article, name)
+        if value is not None:
+            parts.append(DatePart(name, f"{words[name]} {format_date(value, article.language)}"))
+    return parts
+
+
+def _instant(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def corrections(article: Article) -> list[CorrectionItem]:
+    """The corrections as every format must list them: newest first (ties: input order)."""
+    indexed: list[tuple[int, Correction]] = list(enumerate(article.corrections))
+    indexed.sort(key=lambda pair: _instant(pair[1].date), reverse=True)
+    return [CorrectionItem(f"corrections[{i}]", format_date(c.date, article.language), c.text)
+            for i, c in indexed]
+
+
 def byline(article: Article) -> str:
     return byline_text(article.bylines)
 
@@ -66,17 +122,24 @@ def body_items(article: Article) -> list[BodyItem]:
     items: list[BodyItem] = []
     for i, block in enumerate(article.body):
         where = f"body[{i}]"
-        if block.type == "paragraph":
-            items.append(BodyItem("paragraph", where, inline_text(block.content)))
-        elif block.type == "heading":
-            items.append(BodyItem("heading", where, inline_text(block.content), level=block.level))
-        elif block.type == "quote":
-            items.append(BodyItem("quote", where, inline_text(block.content)))
-        elif block.type == "list":
-            for j, item in enumerate(block.items):
-                items.append(BodyItem("item", f"{where}.items[{j}]", inline_text(item),
-                                      ordered=block.ordered))
+        items += BODY_ITEMS.rule_for(block, where)(block, where)
     return [it for it in items if norm(it.text)]
+
+
+def _list_items(block: Any, where: str) -> list[BodyItem]:
+    return [BodyItem("item", f"{where}.items[{j}]", inline_text(item), ordered=block.ordered)
+            for j, item in enumerate(block.items)]
+
+
+#: the body texts each kind of block must show (a figure's are checked as figures)
+BODY_ITEMS = RuleTable("verify body items", BLOCK_KINDS, {
+    "paragraph": lambda b, where: [BodyItem("paragraph", where, inline_text(b.content))],
+    "heading": lambda b, where: [BodyItem("heading", where, inline_text(b.content),
+                                          level=b.level)],
+    "quote": lambda b, where: [BodyItem("quote", where, inline_text(b.content))],
+    "figure": lambda b, where: [],
+    "list": _list_items,
+})
 
 
 def quotes(article: Article) -> list[QuoteItem]:
@@ -112,8 +175,12 @@ def not_applicable(article: Article) -> dict[str, str]:
         na["quote attribution"] = "no attributed quote"
     if not body_items(article) and not any(b.type == "figure" for b in article.body):
         na["body"] = "empty body"
+    if article.published is None and article.updated is None:
+        na["date line"] = "no published or updated date"
     if not article.corrections:
         na["corrections"] = "no corrections"
+    if len(article.corrections) < 2:
+        na["corrections order"] = "fewer than two corrections"
     if not [t for t in article.tags if norm(t)]:
         na["tags"] = "no tags"
     return na

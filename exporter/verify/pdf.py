@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exporter.verify import expected as E
+from exporter.verify.checkers import CheckOptions
 from exporter.verify.compare import (
     LINE_BREAK,
     LINE_HYPHEN,
+    needle_pattern,
     norm,
     pdf_contains,
     pdf_flat,
@@ -169,6 +171,46 @@ class PdfText:
         if bare and all(self._has_bare(w) for w in bare):
             return True, "right-to-left text: every word found, order not comparable"
         return False, ""
+
+    def find_date(self, needle: str) -> tuple[bool, str]:
+        """Like :meth:`find`; for right-to-left text also when every word and number shows.
+
+        Extractors put the numbers of a right-to-left date line in display order
+        ("10:00 ,11-05-2026" for "2026-05-11, 10:00"), so the line cannot be
+        compared as a whole there; each of its runs of letters or digits must show.
+        """
+        found, note = self.find(needle)
+        if found or not reorderable(needle):
+            return found, note
+        plain = [self._unmarked(t) for t in self.texts]
+        atoms = re.findall(r"\w+", unicodedata.normalize("NFKC", norm(needle)))
+        for atom in atoms:
+            bare = rtl_skeleton(atom, keep_punctuation=False)
+            if not (any(atom in t for t in plain) or (has_rtl(atom) and self._has_bare(bare))):
+                return False, ""
+        return True, "right-to-left date line: every word and number found, order not comparable"
+
+    def order(self, needles: list[str]) -> bool | None:
+        """Whether the needles show in this order: True when one extraction has them in
+        order, False when one has them all but never in order, None when no extraction
+        has them all verbatim (right-to-left text found only on its skeleton)."""
+        complete = False
+        for text in self.texts:
+            at, ordered, found = 0, True, True
+            for needle in needles:
+                pattern = needle_pattern(norm(needle))
+                match = pattern.search(text, at)
+                if match is None:
+                    ordered = False
+                    if pattern.search(text) is None:
+                        found = False
+                        break
+                else:
+                    at = match.end()
+            if found and ordered:
+                return True
+            complete = complete or found
+        return False if complete else None
 
     def has_word(self, word: str) -> bool:
         """Whether a body word shows (right-to-left words on their skeleton)."""
@@ -425,9 +467,34 @@ def check(article: Article, path: Path) -> list[Check]:
         if any(has_rtl(w) for w in wanted):
             cell.note("right-to-left words compared without marks, spaces and punctuation")
 
+    def date_line(cell: Cell) -> None:
+        parts = E.date_line(article)
+        shown = True
+        for p in parts:
+            found, note = text.find_date(p.text)
+            if found and note:
+                cell.note(note)
+            shown = cell.expect(found, f"{p.where} {quoted(p.text)} not in the text") and shown
+        if shown and len(parts) > 1:
+            ordered = text.order([p.text for p in parts])
+            cell.expect(ordered is not False, "date line out of order: updated shown before "
+                                              "published")
+
     def corrections(cell: Cell) -> None:
-        for i, c in enumerate(article.corrections):
-            show(cell, c.text, f"corrections[{i}]")
+        for c in E.corrections(article):
+            if show(cell, c.text, c.where):
+                show(cell, c.date, f"{c.where} date")
+
+    def corrections_order(cell: Cell) -> None:
+        items = E.corrections(article)
+        ordered = text.order([c.text for c in items])
+        if ordered is None:
+            if all(text.find(c.text)[0] for c in items) and reorderable(
+                    " ".join(c.text for c in items)):
+                cell.note("right-to-left text: order not comparable")
+                return
+            cell.fail("not every correction is in the text")
+        cell.expect(ordered is not False, "corrections not newest first (in the text)")
 
     def tags(cell: Cell) -> None:
         keywords = norm(meta("/Keywords"))
@@ -459,10 +526,16 @@ def check(article: Article, path: Path) -> list[Check]:
     checks = {
         "headline": headline, "standfirst": standfirst, "bylines": bylines,
         "lead image": lead_image, "caption + credit": captions, "quote attribution": quotes,
-        "body": body, "corrections": corrections, "tags": tags, "language": language,
+        "date line": date_line, "body": body, "corrections": corrections,
+        "corrections order": corrections_order, "tags": tags, "language": language,
         "validator": validator,
     }
     return run_fields("pdf", checks, na)
 
 
-__all__ = ["BODY_WORDS_REQUIRED", "check", "extract_text", "rtl_skeleton"]
+def checker(article: Article, path: Path, options: CheckOptions) -> list[Check]:
+    """The ``exporter.checkers`` entry point of the PDF writer's format."""
+    return check(article, path)
+
+
+__all__ = ["BODY_WORDS_REQUIRED", "check", "checker", "extract_text", "rtl_skeleton"]

@@ -14,6 +14,7 @@ from exporter.verify.result import (
     FAIL,
     FIELDS,
     NA,
+    NOT_CHECKED,
     NOT_RUN,
     PASS,
     ArticleReport,
@@ -24,9 +25,7 @@ from exporter.verify.result import (
 if TYPE_CHECKING:
     from exporter.model import Article
 
-SYMBOLS = {PASS: "✓", FAIL: "✗", NA: "–", NOT_RUN: "○"}
-#: JSON shape version (bump when keys change)
-JSON_VERSION = 1
+SYMBOLS = {PASS: "✓", FAIL: "✗", NA: "–", NOT_RUN: "○", NOT_CHECKED: "?"}
 CELL_WIDTH = 30
 
 
@@ -57,6 +56,8 @@ def cell_text(check: Check | None) -> str:
         return _clip(f"{symbol} {check.reason}", CELL_WIDTH)
     if check.status == NOT_RUN:
         return "○ not run"
+    if check.status == NOT_CHECKED:
+        return "? not checked"
     return symbol
 
 
@@ -80,30 +81,15 @@ def article_table(entry: ArticleReport, formats: list[str]) -> str:
 
 
 def summary_line(report: VerifyReport) -> str:
-    """One line: verdict, counts, and the first failures by article, format and field."""
-    counts = report.counts()
-    n = len(report.articles)
-    verdict = "OK" if report.ok else "FAILED"
-    parts = [f"{counts[PASS]} passed", f"{counts[FAIL]} failed"]
-    if counts[NOT_RUN]:
-        parts.append(f"{counts[NOT_RUN]} not run")
-    parts.append(f"{counts[NA]} not applicable")
-    line = (f"verify {verdict}: {n} article{'s' if n != 1 else ''} × "
-            f"{len(report.formats)} format{'s' if len(report.formats) != 1 else ''} "
-            f"({', '.join(report.formats)}): {', '.join(parts)}")
-    if report.errors:
-        line += f"; {len(report.errors)} input(s) not verified"
-    failures = report.failures
-    if failures:
-        named = [f"{a.id} {c.format} {c.field}" for a, c in failures[:3]]
-        more = f" and {len(failures) - 3} more" if len(failures) > 3 else ""
-        line += f" — {'; '.join(named)}{more}"
-    return line
+    """One line: verdict, counts, and the first failures (:meth:`VerifyReport.summary`)."""
+    return report.summary()
 
 
 def render_text(report: VerifyReport) -> str:
     """What ``exporter verify`` prints: a table per article, then the summary line."""
     blocks = [article_table(a, report.formats) for a in report.articles]
+    for fmt, reason in sorted(report.not_checked.items()):
+        blocks.append(f"? {fmt}: not checked: {reason}")
     for source, message in report.errors:
         blocks.append(f"✗ {source}: {message}")
     blocks.append(summary_line(report))
@@ -111,17 +97,8 @@ def render_text(report: VerifyReport) -> str:
 
 
 def to_dict(report: VerifyReport) -> dict[str, Any]:
-    """The JSON form (``exporter verify --json``); see docs/verify.md for the shape."""
-    return {
-        "version": JSON_VERSION,
-        "ok": report.ok,
-        "summary": summary_line(report),
-        "formats": list(report.formats),
-        "fields": list(FIELDS),
-        "counts": report.counts(),
-        "articles": [a.to_dict() for a in report.articles],
-        "errors": [{"input": s, "error": m} for s, m in report.errors],
-    }
+    """The JSON form (``exporter verify --json``, :meth:`VerifyReport.to_dict`)."""
+    return report.to_dict()
 
 
 # --- the command line (``exporter verify`` and ``exporter export --verify``) ---------------
@@ -182,7 +159,8 @@ def run_verify(files: list[Path], out_dir: Path, formats: str | Iterable[str] | 
 def exit_status(report: VerifyReport, strict: bool = False) -> int:
     if not report.ok:
         return 1
-    if strict and report.counts()[NOT_RUN]:
+    counts = report.counts()
+    if strict and (counts[NOT_RUN] or counts[NOT_CHECKED]):
         return 1
     return 0
 
@@ -192,15 +170,12 @@ def verify_export(files: list[Path], formats: Iterable[str], out_dir: Path, *,
     """``exporter export --verify``: check what was just written; True when all holds.
 
     The report goes to stdout (to stderr, failures only, when ``quiet``: the
-    export's ``--json`` owns stdout). Formats verify cannot read (html) are skipped.
+    export's ``--json`` owns stdout). A format without a checker is reported as
+    not checked (it does not fail the export).
     """
-    from exporter.verify import FORMATS, verify
+    from exporter.verify import verify
 
-    names = [f for f in formats if f in FORMATS]
-    if not names:
-        print("exporter: verify: nothing to check (verify reads "
-              f"{', '.join(FORMATS)})", file=sys.stderr)
-        return True
+    names = list(dict.fromkeys(formats))
     articles, errors = load_inputs(files)
     report = verify(articles, out_dir, names, base_url=base_url)
     report.errors.extend(errors)
@@ -208,6 +183,8 @@ def verify_export(files: list[Path], formats: Iterable[str], out_dir: Path, *,
         for entry, check in report.failures:
             print(f"exporter: verify: {entry.id}: {check.format} {check.field}: {check.reason}",
                   file=sys.stderr)
+        for fmt, reason in sorted(report.not_checked.items()):
+            print(f"exporter: verify: {fmt}: not checked: {reason}", file=sys.stderr)
         print(f"exporter: {summary_line(report)}", file=sys.stderr)
     else:
         print(render_text(report))

@@ -1,4 +1,10 @@
-"""Result types of ``exporter verify``: one :class:`Check` per field and format."""
+"""Result types of ``exporter verify``: one :class:`Check` per field and format.
+
+This module imports nothing of ``exporter.verify``: the checkers, the report
+(:mod:`exporter.verify.report`) and the package build on it, never the
+other way round. A :class:`VerifyReport` words its own summary line and JSON
+form, so showing it needs no import back.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +16,28 @@ PASS = "pass"
 FAIL = "fail"
 NA = "na"
 NOT_RUN = "not_run"
+#: the format has no checker (a plugin writer that declares none): never a pass
+NOT_CHECKED = "not_checked"
+#: JSON shape version (bump when keys change)
+JSON_VERSION = 2
 
 #: the rows of the table: DESIGN.md section 2, the writers' promises, the validators
 FIELDS: tuple[str, ...] = (
     "headline",
     "standfirst",
     "bylines",
+    "date line",
     "lead image",
     "caption + credit",
     "quote attribution",
     "body",
     "corrections",
+    "corrections order",
     "tags",
     "language",
     "validator",
 )
 
-#: the formats verify can read back, in table order
-FORMATS: tuple[str, ...] = ("pdf", "docx", "epub", "rss")
-SUFFIXES: dict[str, str] = {"pdf": ".pdf", "docx": ".docx", "epub": ".epub", "rss": ".rss"}
 
 
 class NotApplicable(Exception):
@@ -99,6 +108,8 @@ class VerifyReport:
     articles: list[ArticleReport] = field(default_factory=list)
     #: inputs that could not be loaded: (file, message)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    #: formats asked for that have no checker: format -> why (shown, never a pass)
+    not_checked: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -113,20 +124,47 @@ class VerifyReport:
         return [(a, c) for a in self.articles for c in a.failures]
 
     def counts(self) -> dict[str, int]:
-        out = {PASS: 0, FAIL: 0, NA: 0, NOT_RUN: 0}
+        out = {PASS: 0, FAIL: 0, NA: 0, NOT_RUN: 0, NOT_CHECKED: 0}
         for c in self.checks:
             out[c.status] = out.get(c.status, 0) + 1
         return out
 
     def summary(self) -> str:
-        from exporter.verify.report import summary_line
-
-        return summary_line(self)
+        """One line: verdict, counts, and the first failures by article, format and field."""
+        counts = self.counts()
+        n = len(self.articles)
+        verdict = "OK" if self.ok else "FAILED"
+        parts = [f"{counts[PASS]} passed", f"{counts[FAIL]} failed"]
+        if counts[NOT_RUN]:
+            parts.append(f"{counts[NOT_RUN]} not run")
+        parts.append(f"{counts[NA]} not applicable")
+        line = (f"verify {verdict}: {n} article{'s' if n != 1 else ''} × "
+                f"{len(self.formats)} format{'s' if len(self.formats) != 1 else ''} "
+                f"({', '.join(self.formats)}): {', '.join(parts)}")
+        if self.not_checked:
+            line += f"; not checked: {', '.join(sorted(self.not_checked))} (no checker)"
+        if self.errors:
+            line += f"; {len(self.errors)} input(s) not verified"
+        failures = self.failures
+        if failures:
+            named = [f"{a.id} {c.format} {c.field}" for a, c in failures[:3]]
+            more = f" and {len(failures) - 3} more" if len(failures) > 3 else ""
+            line += f" — {'; '.join(named)}{more}"
+        return line
 
     def to_dict(self) -> dict[str, Any]:
-        from exporter.verify.report import to_dict
-
-        return to_dict(self)
+        """The JSON form (``exporter verify --json``); see docs/verify.md for the shape."""
+        return {
+            "version": JSON_VERSION,
+            "ok": self.ok,
+            "summary": self.summary(),
+            "formats": list(self.formats),
+            "fields": list(FIELDS),
+            "counts": self.counts(),
+            "not_checked": dict(sorted(self.not_checked.items())),
+            "articles": [a.to_dict() for a in self.articles],
+            "errors": [{"input": s, "error": m} for s, m in self.errors],
+        }
 
     def merge(self, other: VerifyReport) -> VerifyReport:
         for fmt in other.formats:
@@ -134,6 +172,7 @@ class VerifyReport:
                 self.formats.append(fmt)
         self.articles.extend(other.articles)
         self.errors.extend(other.errors)
+        self.not_checked.update(other.not_checked)
         return self
 
 
@@ -194,6 +233,11 @@ def failed_all(fmt: str, reason: str, not_applicable: dict[str, str]) -> list[Ch
     """Every applicable field failed for one reason (a missing or unreadable file)."""
     return [Check(fmt, name, NA, not_applicable[name]) if name in not_applicable
             else Check(fmt, name, FAIL, reason, [reason]) for name in FIELDS]
+
+
+def not_checked(fmt: str, reason: str) -> list[Check]:
+    """Every field of a format without a checker: shown as not checked, never as a pass."""
+    return [Check(fmt, name, NOT_CHECKED, reason) for name in FIELDS]
 
 
 def _reason(problems: Iterable[str]) -> str:

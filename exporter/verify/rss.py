@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from exporter.verify import expected as E
+from exporter.verify.checkers import CheckOptions
 from exporter.verify.compare import norm, quoted, shown_as
 from exporter.verify.result import Cell, Check, failed_all, run_fields
 from exporter.verify.xhtml import Rendering
@@ -181,9 +182,17 @@ def check(article: Article, path: Path, base_url: str | None = None) -> list[Che
         if (v := content(cell)) is not None:
             v.check_body(cell, article, lambda image: bool(base_url) or _absolute(image.src))
 
+    def date_line(cell: Cell) -> None:
+        if (v := content(cell)) is not None:
+            v.check_date_line(cell, article)
+
     def corrections(cell: Cell) -> None:
         if (v := content(cell)) is not None:
             v.check_corrections(cell, article)
+
+    def corrections_order(cell: Cell) -> None:
+        if (v := content(cell)) is not None:
+            v.check_corrections_order(cell, article)
 
     def tags(cell: Cell) -> None:
         cats = {norm(_text(c)) for c in item.findall("category")}
@@ -221,7 +230,13 @@ def check(article: Article, path: Path, base_url: str | None = None) -> list[Che
     checks = {
         "headline": headline, "standfirst": standfirst, "bylines": bylines,
         "lead image": lead_image, "caption + credit": captions, "quote attribution": quotes,
-        "body": body, "corrections": corrections, "tags": tags, "language": language,
+        "date line": date_line, "body": body, "corrections": corrections,
+        "corrections order": corrections_order, "tags": tags, "language": language,
         "validator": validator,
     }
     return run_fields("rss", checks, na)
+
+
+def checker(article: Article, path: Path, options: CheckOptions) -> list[Check]:
+    """The ``exporter.checkers`` entry point of the RSS writer's format."""
+    return check(article, path, options.base_url)

@@ -13,6 +13,12 @@ from typing import Any
 
 from exporter.verify import expected as E
 from exporter.verify.compare import norm, quoted, shown_as
+from exporter.verify.lines import (
+    check_correction_order,
+    check_correction_units,
+    check_date_line,
+    unit_finder,
+)
 from exporter.verify.result import Cell
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -260,11 +266,30 @@ class Rendering:
                 cell.expect(norm(fig.image.alt) in alts, f"{fig.where}: no img with alt "
                             f"{quoted(fig.image.alt)}")
 
-    def check_corrections(self, cell: Cell, article: Any) -> None:
+    def check_date_line(self, cell: Cell, article: Any) -> None:
+        """The ``.dates`` line: ``Published <date>`` then ``Updated <date>``, as worded."""
+        el = self.first_class("dates")
+        check_date_line(cell, text_of(el) if el is not None else None, E.date_line(article))
+
+    def correction_units(self) -> list[str] | None:
+        """The text of each correction line (``.correction``, else the section's ``p``)."""
         section = self.first_class("corrections")
         if section is None:
+            return None
+        inside = [el for el in section.iter() if isinstance(el.tag, str)]
+        units = by_class(inside, "correction") or by_tag(inside, "p", "li")
+        return [text_of(el) for el in units] or [text_of(section)]
+
+    def check_corrections(self, cell: Cell, article: Any) -> None:
+        units = self.correction_units()
+        if units is None:
             cell.fail("no corrections section")
             return
-        shown = norm(text_of(section))
-        for i, c in enumerate(article.corrections):
-            cell.expect(norm(c.text) in shown, f"corrections[{i}] {quoted(c.text)} not shown")
+        check_correction_units(cell, units, E.corrections(article))
+
+    def check_corrections_order(self, cell: Cell, article: Any) -> None:
+        units = self.correction_units()
+        if units is None:
+            cell.fail("no corrections section")
+            return
+        check_correction_order(cell, unit_finder(units), E.corrections(article))
