@@ -35,6 +35,7 @@ from exporter.writers import WriteOptions, Writer
 
 if TYPE_CHECKING:
     from exporter.model import Article
+    from exporter.resources import ImageInfo
 
 log = logging.getLogger("exporter")
 
@@ -123,9 +124,12 @@ class PdfWriter(Writer):
         # Every picture is read and checked first: a refused or unreadable one
         # fails the export here, naming its field, before anything is rendered.
         images = load_article_images(article, gate)
+        urls = {src: pdf_image_url(src, info) for src, info in images.items()}
         css = self.stylesheet(options)
-        page = options.renderer.page_html(article, css="")
-        fetcher = GateFetcher(gate, source=source, field="resource", preloaded=images.values())
+        page = options.renderer.page_html(article, lambda image: urls.get(image.src, image.src),
+                                          css="")
+        fetcher = GateFetcher(gate, source=source, field="resource", preloaded=images.values(),
+                              by_url={urls[src]: info for src, info in images.items()})
         with self._render_lock, capture_weasyprint() as records:
             html = HTML(string=page, base_url=path2url(str(article.base_dir) + "/"),
                         url_fetcher=fetcher)
@@ -135,7 +139,7 @@ class PdfWriter(Writer):
             disarm_attachments(document)
             pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
                                      pdf_identifier=True)
-        check_pictures(records, article, html.base_url)
+        check_pictures(records, article, html.base_url, urls)
         missing = forward_warnings(records, source, "pdf", fetcher)
         if missing:
             report_missing_glyphs(article, missing)
@@ -279,12 +283,38 @@ def forward_warnings(records: list[logging.LogRecord], source: str, field: str,
     return missing
 
 
-def check_pictures(records: list[logging.LogRecord], article: Article, base_url: str) -> None:
+def pdf_image_url(src: str, info: ImageInfo) -> str:
+    """The URL a content picture gets in the HTML WeasyPrint lays out.
+
+    WeasyPrint names each raster image in the PDF after an MD5 of its URL
+    (the image XObject ``/i<md5>``), so a ``file:`` URL would put the
+    article's absolute folder into the bytes: the same tree in two places
+    would give two PDFs. A local raster picture is therefore named by its
+    content (``exporter-image:<sha256><ext>``, served by the fetcher from the
+    bytes the gate read). An SVG keeps its own URL (its sub-resources resolve
+    against it, and WeasyPrint draws it as vectors, named by position), and
+    so do ``data:`` and remote pictures (their URL carries no local path).
+    """
+    import hashlib
+
+    if info.resource.path is None or info.format == "SVG":
+        return src
+    digest = hashlib.sha256(info.resource.data).hexdigest()
+    return f"{IMAGE_URL_SCHEME}:{digest}{info.extension}"
+
+
+#: the URL scheme of content pictures inside the PDF writer (never leaves it)
+IMAGE_URL_SCHEME = "exporter-image"
+
+
+def check_pictures(records: list[logging.LogRecord], article: Article, base_url: str,
+                   urls: dict[str, str] | None = None) -> None:
     """Fail, naming the field, when WeasyPrint could not draw a content picture.
 
-    The gate checked every picture before rendering, but only its header (an
-    SVG is not parsed at all): a picture WeasyPrint then fails to decode
-    would otherwise vanish from the page with nothing but a log line.
+    The gate checked every picture before rendering, but an SVG is not
+    parsed there: a picture WeasyPrint then fails to decode would otherwise
+    vanish from the page with nothing but a log line. ``urls`` maps each
+    ``src`` to the URL the page used for it (:func:`pdf_image_url`).
     """
     from weasyprint.urls import url_join
 
@@ -293,7 +323,8 @@ def check_pictures(records: list[logging.LogRecord], article: Article, base_url:
     if not failures:
         return
     for field, image in image_fields(article):
-        url = url_join(base_url, image.src.strip(), False, None) or image.src
+        used = (urls or {}).get(image.src, image.src.strip())
+        url = url_join(base_url, used, False, None) or used
         for message in failures:
             if url in message or repr(url) in message:
                 detail = message.rpartition("': ")[2].strip() if "': " in message else ""

@@ -13,7 +13,10 @@ reads into the PDF. :class:`GateFetcher` is handed to every ``HTML`` and
 - ``http(s):`` only with ``--allow-remote``, and then through the gate's own
   fetch (size cap, timeout, no redirects, no private or local addresses).
 
-Everything else is refused. Content pictures are checked by
+Everything else is refused. Content pictures are named by their content
+(``exporter-image:<sha256><ext>``, see
+:func:`exporter.writers.pdf.pdf_image_url`) so no local path reaches the PDF
+bytes, and served from what the gate read. They are checked by
 :func:`~exporter.resources.load_article_images` before rendering (a refusal
 there fails the export, naming the field) and served from those bytes; a
 refusal here concerns a decorative resource (a stylesheet ``url()``, a font,
@@ -25,7 +28,7 @@ from __future__ import annotations
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +46,8 @@ class GateFetcher(URLFetcher):
     """A WeasyPrint ``URLFetcher`` that serves only what ``gate`` allows."""
 
     def __init__(self, gate: ResourceGate, *, source: str, field: str,
-                 preloaded: Iterable[ImageInfo] = ()) -> None:
+                 preloaded: Iterable[ImageInfo] = (),
+                 by_url: Mapping[str, ImageInfo] | None = None) -> None:
         # No handlers are used: fetch() below never calls urllib's opener.
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
         self.gate = gate
@@ -53,6 +57,8 @@ class GateFetcher(URLFetcher):
         for info in preloaded:
             if info.resource.path is not None:
                 self._preloaded[info.resource.path.resolve()] = info
+        #: content pictures by the URL the page gives them (``exporter-image:<sha256>``)
+        self._by_url: dict[str, ImageInfo] = dict(by_url or {})
         #: URLs refused, in order (tests and messages)
         self.refused: list[str] = []
         #: URLs served, in order
@@ -71,6 +77,9 @@ class GateFetcher(URLFetcher):
         return URLFetcherResponse(url, body=data, headers={"Content-Type": media_type})
 
     def _read(self, url: str) -> tuple[bytes, str]:
+        named = self._by_url.get(url)
+        if named is not None:  # a content picture, read and checked by the gate already
+            return named.resource.data, named.media_type
         scheme = self.gate.scheme(url)
         if scheme == "file":
             path = _file_url_path(url)
