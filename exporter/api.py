@@ -86,11 +86,19 @@ def output_path(article: Article, fmt: str, out_dir: str | Path) -> Path:
 
 def write_one(articles: Sequence[Article], fmt: str, target: Path,
               options: WriteOptions | None = None) -> Path:
-    """Render ``articles`` with writer ``fmt`` into ``target``, atomically."""
+    """Render ``articles`` with writer ``fmt`` into ``target``, atomically.
+
+    The writer's declared options are checked before anything is written: a
+    bad value is a :class:`~exporter.errors.UsageError` naming the option.
+    Keys this writer does not declare are left to the caller (the batch runs
+    several formats on one ``extra``): :func:`export`, the batch and the CLI
+    refuse the keys no writer of the run declares.
+    """
     options = options or WriteOptions()
     w = writer(fmt)
     if len(articles) > 1 and not w.multi_article:
         raise UsageError(f"format {fmt!r} writes one article per file")
+    w.settings(options)  # bad values fail here, before a byte is written
     try:
         # Files a writer references next to its output (RSS media/...), written first.
         for relpath, data in getattr(w, "companion_files", lambda *_: [])(articles, options):
@@ -111,6 +119,19 @@ def write_one(articles: Sequence[Article], fmt: str, target: Path,
     return target
 
 
+def check_options(formats: Sequence[str], options: WriteOptions | None) -> None:
+    """Refuse ``options.extra`` keys no writer of ``formats`` declares, and bad values.
+
+    Raises :class:`~exporter.errors.UsageError` naming the format and its
+    known options, e.g. ``pdf: unknown option 'colums'; known options:
+    columns, paper`` (and the unknown-format errors of :func:`writer`).
+    """
+    from exporter.writers.options import check_extra
+
+    if options is not None:
+        check_extra(options.extra, [get_registry().writer_class(fmt) for fmt in formats])
+
+
 def export(article: Article, formats: str | Iterable[str], out_dir: str | Path = "dist",
            options: WriteOptions | None = None) -> list[Path]:
     """Write ``article`` in each of ``formats`` to ``<out_dir>/<id><suffix>``.
@@ -127,9 +148,12 @@ def export(article: Article, formats: str | Iterable[str], out_dir: str | Path =
     unknown or unavailable format, :class:`~exporter.errors.ResourceError`
     (an :class:`~exporter.errors.InputError`) for a refused or unreadable
     image, naming the article file and field, and
-    :class:`~exporter.errors.RenderError` when a writer fails.
+    :class:`~exporter.errors.RenderError` when a writer fails. Unknown
+    ``extra`` keys and bad values are refused before the first format is
+    written (:func:`check_options`).
     """
     names = [formats] if isinstance(formats, str) else list(formats)
+    check_options(names, options)
     paths: list[Path] = []
     for fmt in names:
         paths.append(write_one([article], fmt, output_path(article, fmt, out_dir), options))

@@ -28,8 +28,9 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from exporter.dispatch import BLOCK_KINDS, RuleTable
 from exporter.errors import ResourceError
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class ResourceGate:
         if not any(resolved == root or resolved.is_relative_to(root) for root in self._resolved):
             raise ResourceError(
                 f"refused {ref!r}: it lies outside the article's folder "
-                "(use --allow-root DIR to open another folder)")
+                "(add its folder to allow_roots to open it)")
         return resolved
 
     @staticmethod
@@ -150,7 +151,8 @@ class ResourceGate:
         if scheme in ("http", "https"):
             if not self.allow_remote:
                 raise ResourceError(
-                    f"refused {ref!r}: remote resources are not fetched (use --allow-remote)")
+                    f"refused {ref!r}: remote resources are not fetched (set allow_remote "
+                    "to fetch them)")
             return self._fetch(ref)
         raise ResourceError(f"refused {ref!r}: the {scheme}: scheme is not supported")
 
@@ -503,14 +505,34 @@ def inspect_image(res: Resource) -> ImageInfo:
     return ImageInfo(res, media_type, ext, width, height, fmt)
 
 
+def _no_pictures(block: Any) -> tuple[tuple[str, ArticleImage], ...]:
+    return ()
+
+
+def _figure_picture(block: Any) -> tuple[tuple[str, ArticleImage], ...]:
+    return (("image", block.image),)
+
+
+#: the pictures each kind of block shows, as (field under ``body[i]``, image): a new
+#: block kind must say whether it has one, or its picture would skip the gate's checks
+BLOCK_PICTURES = RuleTable("pictures of a block", BLOCK_KINDS, {
+    "paragraph": _no_pictures, "heading": _no_pictures, "quote": _no_pictures,
+    "list": _no_pictures, "figure": _figure_picture,
+})
+
+
 def image_fields(article: Article) -> list[tuple[str, ArticleImage]]:
-    """Every picture of an article with its field path, in reading order."""
+    """Every picture of an article with its field path, in reading order.
+
+    Raises :class:`~exporter.errors.RenderError` for a block of a kind the
+    model does not have (built with ``model_construct``).
+    """
     found: list[tuple[str, ArticleImage]] = []
     if article.lead_image is not None:
         found.append(("lead_image", article.lead_image))
     for index, block in enumerate(article.body):
-        if block.type == "figure":
-            found.append((f"body[{index}].image", block.image))
+        for name, image in BLOCK_PICTURES.rule_for(block, f"body[{index}]")(block):
+            found.append((f"body[{index}].{name}", image))
     return found
 
 

@@ -115,12 +115,32 @@ def check_writer_class(cls: type) -> list[str]:
         problems.append("description must be one non-empty line (`exporter formats` shows it)")
     if not (isinstance(cls.requires, tuple) and all(isinstance(m, str) for m in cls.requires)):
         problems.append("requires must be a tuple of module names")
+    problems += _option_problems(cls)
     if cls.write is Writer.write:
         problems.append("write() is not implemented")
     try:
         cls()
     except Exception as exc:
         problems.append(f"cannot be constructed without arguments: {type(exc).__name__}: {exc}")
+    return problems
+
+
+def _option_problems(cls: type[Writer]) -> list[str]:
+    """What is wrong with ``options``: a tuple of distinct ``Option`` whose defaults are allowed."""
+    from exporter.writers.options import Option
+
+    declared = cls.options
+    if not (isinstance(declared, tuple) and all(isinstance(o, Option) for o in declared)):
+        return ["options must be a tuple of exporter.writers.Option declarations"]
+    problems: list[str] = []
+    names = [o.name for o in declared]
+    if len(set(names)) != len(names) or any("." in n or "=" in n or not n for n in names):
+        problems.append(f"option names must be distinct, non-empty, without '.' or '=': {names}")
+    for option in declared:
+        if option.choices is not None and option.default is not None \
+                and option.default not in option.choices:
+            problems.append(f"option {option.name!r}: default {option.default!r} is not one of "
+                            "its choices")
     return problems
 
 
@@ -132,7 +152,9 @@ def run_writer(writer: str | type[Writer] | Writer, article: Article | Sequence[
     The output is written atomically to ``<tmp_path>/<id><suffix>`` (the first
     article's id). ``options`` that are :class:`WriteOptions` fields
     (``paper="letter"``, ``base_url=...``, ``style_dir=...``) set those; any
-    other keyword goes into ``options.extra`` as ``-O key=value`` would.
+    other keyword goes into ``options.extra`` as ``-O key=value`` would, and
+    is checked against the writer's declared ``options`` first (a
+    :class:`~exporter.errors.UsageError` for an unknown key or a bad value).
 
     Files the writer declares with ``companion_files`` (RSS media) are
     written next to the output first, as the CLI does.
@@ -164,6 +186,9 @@ def run_writer(writer: str | type[Writer] | Writer, article: Article | Sequence[
     extra = dict(options.get("extra") or {})
     extra.update({k: v for k, v in options.items() if k not in known})
     write_options = WriteOptions(**settings, extra=extra)
+    from exporter.writers.options import check_extra
+
+    check_extra(extra, [instance])  # as the CLI does: unknown keys and bad values refused
 
     folder = Path(tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -214,6 +239,7 @@ def contract_fields(article: Article, *, wording: bool = True) -> list[tuple[str
     (:func:`~exporter.rendering.attribution_text`), so a format that words a
     field its own way is caught.
     """
+    from exporter.dispatch import BLOCK_KINDS, unknown_kind
     from exporter.rendering import attribution_text, byline_text, caption_text, inline_text
     from exporter.resources import image_fields
 
@@ -244,6 +270,8 @@ def contract_fields(article: Article, *, wording: bool = True) -> list[tuple[str
         elif block.type == "list":
             for j, item in enumerate(block.items):
                 fields.append((f"body[{i}].items[{j}]", inline_text(item)))
+        elif block.type != "figure":  # a figure's caption and credit came with the images
+            raise unknown_kind("contract fields", block, BLOCK_KINDS, f"body[{i}]")
     return [(name, text) for name, text in fields if normalise_text(text)]
 
 

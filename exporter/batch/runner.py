@@ -63,6 +63,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     )
     from exporter.registry import get_registry
     from exporter.writers import WriteOptions
+    from exporter.writers.options import check_extra
 
     started = time.perf_counter()
     options = options or WriteOptions()
@@ -72,6 +73,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     out_abs = os.path.abspath(out)
     registry = get_registry()
     classes = {fmt: registry.writer_class(fmt) for fmt in formats}
+    check_extra(options.extra, classes.values())  # unknown -O keys: refused before any render
     settings = settings_key(options)
     made_from_base = {"style": options.style.fingerprint(), "exporter": __version__,
                       "settings": settings}

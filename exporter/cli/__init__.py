@@ -15,13 +15,15 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from exporter.cli.flags import with_flags
 from exporter.errors import ExporterError, UsageError
 
 if TYPE_CHECKING:
+    from exporter.registry import Registry
     from exporter.writers import WriteOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,7 +37,7 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         level = "warning" if record.levelno >= logging.WARNING else "info"
-        click.echo(f"exporter: {level}: {record.getMessage()}", err=True)
+        click.echo(f"exporter: {level}: {with_flags(record.getMessage())}", err=True)
 
 
 def _setup_logging(quiet: bool) -> None:
@@ -56,6 +58,7 @@ class Context:
         if self.debug:
             traceback.print_exception(exc)
         message = str(exc) if isinstance(exc, ExporterError) else f"{type(exc).__name__}: {exc}"
+        message = with_flags(message)
         click.echo(f"exporter: error: {message}", err=True)
         self.failures.append(message)
 
@@ -150,7 +153,7 @@ def expand_inputs(inputs: Iterable[str], suffixes: set[str], exclude: Path | Non
 
 
 def _usage_exit(message: str) -> None:
-    click.echo(f"exporter: error: {message}", err=True)
+    click.echo(f"exporter: error: {with_flags(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -199,7 +202,8 @@ def _resolve_formats(formats: Sequence[str]) -> list[str]:
 @click.option("--base-url", metavar="URL",
               help="URL the output folder is published at (absolute media URLs in RSS).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
-              help="Format-specific setting passed to the writers (repeatable).")
+              help="Format-specific setting (repeatable; FMT.KEY=VALUE for one format); "
+                   "`exporter formats --options` lists them.")
 @click.option("--bundle", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write all inputs into this one file (an EPUB edition: -f epub).")
 @click.option("--title", metavar="TEXT", help="Title of the --bundle file.")
@@ -244,6 +248,12 @@ def export(ctx: Context, inputs: tuple[str, ...], formats: tuple[str, ...], out_
     options = WriteOptions(style_dir=style_dir, allow_roots=allow_roots,
                            allow_remote=allow_remote, paper=paper.lower(), base_url=base_url,
                            extra=_parse_extra(extra), title=title)
+    try:  # an unknown -O key or a bad value: refused before any input is read
+        from exporter.api import check_options
+
+        check_options(names, options)
+    except UsageError as exc:
+        _usage_exit(str(exc))
     if bundle is not None:
         _finish(ctx, run_bundle(ctx, inputs, names, bundle, options, quiet), quiet)
         return
@@ -459,17 +469,21 @@ def parse(ctx: Context, input_path: Path, reader: str | None, compact: bool) -> 
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def formats(as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine-readable output (each writer's options included).")
+@click.option("--options", "show_options", is_flag=True,
+              help="Also list each writer's -O settings: type, default, help.")
+def formats(as_json: bool, show_options: bool) -> None:
     """List writers and readers, plugins included, and whether each can run here."""
     _setup_logging(True)
     from exporter.registry import get_registry
 
     registry = get_registry()
     info = registry.describe()
+    for row in info["writers"]:
+        row.update(_writer_options(registry, row["name"]))
     if as_json:
-        info["problems"] = list(registry.problems)
-        click.echo(json.dumps(info, indent=2))
+        click.echo(json.dumps({**info, "problems": list(registry.problems)}, indent=2))
         return
     for kind, title in (("writers", "Writers (-f)"), ("readers", "Readers")):
         click.echo(f"{title}:")
@@ -479,8 +493,40 @@ def formats(as_json: bool) -> None:
                 f", replaces {row['replaces']}]" if row.get("replaces") else "]")
             state = "" if row["available"] else f"  UNAVAILABLE: {row['reason']}"
             click.echo(f"  {row['name']:<10} {ext:<16} {row.get('description') or ''}{origin}{state}")
+            if show_options and kind == "writers":
+                for line in _option_lines(row):
+                    click.echo(f"      {line}")
     for problem in registry.problems:
         click.echo(f"warning: {problem}")
+
+
+def _writer_options(registry: Registry, name: str) -> dict[str, object]:
+    """``options`` (declarations as data) and ``declares_options`` of one writer row."""
+    from exporter.writers.options import declared, declares_options
+
+    # the class as describe() loaded it: a writer missing a dependency still declares options
+    cls_ = registry._load(registry.writers[name])
+    if cls_ is None:
+        return {"options": [], "declares_options": False}
+    return {"options": [o.describe() for o in declared(cls_)],
+            "declares_options": declares_options(cls_)}
+
+
+def _option_lines(row: dict[str, Any]) -> list[str]:
+    """``-O key=TYPE  help [default: ...; allowed: ...]`` lines for ``formats --options``."""
+    if not row.get("declares_options"):
+        return ["(declares no options; passes every -O key to the writer)"]
+    if not row["options"]:
+        return ["(no -O options)"]
+    lines = []
+    for o in row["options"]:
+        notes = [] if o["default"] is None else [f"default: {o['default']}"]
+        if o["choices"] is not None:
+            notes.append("allowed: " + ", ".join(str(c) for c in o["choices"]))
+        note = f" [{'; '.join(notes)}]" if notes else ""
+        flag = f"-O {o['name']}={o['type'].upper()}"
+        lines.append(f"{flag:<22} {o['help']}{note}")
+    return lines
 
 
 @main.command()

@@ -23,7 +23,12 @@ and is registered under the ``exporter.writers`` entry-point group (the
 built-ins are registered the same way; see :mod:`exporter.registry`).
 
 **What a writer declares**: ``name``, ``suffix``, ``media_type``,
-``description``, ``requires`` (optional modules it needs), ``multi_article``.
+``description``, ``requires`` (optional modules it needs), ``multi_article``,
+and ``options``: the format-specific settings it reads, as
+:class:`~exporter.writers.options.Option` declarations (name, type, default,
+help, choices). ``-O key=value`` keys no writer of a run declares are refused
+before anything renders; a writer reads typed values with
+``self.settings(options)["key"]``.
 
 **What it receives**: validated, immutable :class:`~exporter.model.Article`
 objects (never raw input: no re-validation needed), a binary stream, and
@@ -31,7 +36,8 @@ objects (never raw input: no re-validation needed), a binary stream, and
 HTML of an article, for HTML-based formats), the resource gate
 (``options.gate(article)``: the only way to read an image or any other file),
 the style folder (``options.style``) and settings (``paper``, ``base_url``,
-``title``, ``extra`` from ``-O key=value``). Formats that cannot use HTML
+``title``; ``extra``, the raw ``-O key=value`` strings, read through
+:meth:`Writer.settings`). Formats that cannot use HTML
 word every field with the functions of :mod:`exporter.rendering`
 (``byline_text``, ``caption_text``, ``attribution_text``, ``format_date``,
 ``inline_text``, ``sorted_corrections``, ``labels``), so captions, credits,
@@ -45,7 +51,7 @@ read files except through the gate, rewrite the text (no smart quotes, no
 case changes), mutate the articles, or print. Problems are raised as
 exceptions from :mod:`exporter.errors`: let the gate's
 :class:`~exporter.errors.ResourceError` through, raise
-:class:`~exporter.errors.UsageError` for a bad ``extra`` option and
+:class:`~exporter.errors.UsageError` for a bad setting and
 :class:`~exporter.errors.RenderError` when the format cannot be produced
 (any other exception is reported as a writer bug). Warnings go to
 ``logging.getLogger("exporter")``.
@@ -63,6 +69,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
+
+from exporter.writers.options import Option
 
 if TYPE_CHECKING:
     from exporter.model import Article
@@ -91,7 +99,8 @@ class WriteOptions:
     base_url: str | None = None
     #: title of a multi-article output (EPUB edition, feed)
     title: str | None = None
-    #: format-specific settings (``-O key=value`` on the command line)
+    #: format-specific settings, as given (``-O key=value`` on the command line); writers
+    #: declare the keys they read (``Writer.options``) and read them with ``Writer.settings``
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -147,6 +156,8 @@ class Writer:
     requires: ClassVar[tuple[str, ...]] = ()
     #: True if ``write`` can put several articles into one file (an EPUB edition)
     multi_article: ClassVar[bool] = False
+    #: the ``-O key=value`` settings this writer reads (``exporter formats --options``)
+    options: ClassVar[tuple[Option, ...]] = ()
 
     @classmethod
     def disabled_message(cls) -> str | None:
@@ -164,6 +175,16 @@ class Writer:
     @classmethod
     def enabled(cls) -> bool:
         return cls.disabled_message() is None
+
+    def settings(self, options: WriteOptions) -> dict[str, Any]:
+        """This writer's declared :attr:`options`, typed: the value given, else the default.
+
+        Raises :class:`~exporter.errors.UsageError` naming the option for a
+        bad value (callers check before rendering, so a writer rarely sees it).
+        """
+        from exporter.writers.options import resolve
+
+        return resolve(type(self), options.extra)
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
         """Write ``articles`` (one, unless :attr:`multi_article`) to ``stream``.

@@ -18,6 +18,7 @@ class HtmlWriter(Writer):
     suffix = ".html"
     media_type = "text/html"
     description = "standalone HTML page (images inlined; no external requests)"
+    options = ()
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
         (article,) = articles

@@ -37,6 +37,7 @@ class NinjsWriter(Writer):
     suffix = ".ninjs"
     media_type = "application/json"
     description = "IPTC ninjs 2.1 JSON (news in JSON) with the lead picture as an association"
+    options = ()  # no -O settings: picture URLs are joined to the base_url setting
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
         (article,) = articles

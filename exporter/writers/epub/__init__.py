@@ -47,6 +47,7 @@ class EpubWriter(Writer):
     description = "EPUB 3 e-book (EPUBCheck-clean); several inputs make an edition (--bundle)"
     requires = ("ebooklib",)
     multi_article = True
+    options = ()  # no -O settings: an edition's title is the title setting
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
         if not articles:

@@ -27,11 +27,13 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from exporter.dispatch import BLOCK_KINDS, RuleTable
 from exporter.errors import ResourceError, UsageError
 from exporter.rendering import byline_text, inline_text
 from exporter.reproducible import source_date_epoch
 from exporter.resources import ResourceGate, image_fields, load_article_images
-from exporter.writers import WriteOptions, Writer
+from exporter.writers import Option, WriteOptions, Writer
+from exporter.writers.options import resolve
 
 if TYPE_CHECKING:
     from exporter.model import Article
@@ -55,6 +57,12 @@ class PdfWriter(Writer):
     media_type = "application/pdf"
     description = "tagged PDF (PDF/UA-1) news page, A4 or Letter (WeasyPrint)"
     requires = ("weasyprint",)
+    options = (
+        Option("columns", int, 2, "body text columns: 2 (the newspaper look) or 1 "
+               "(one readable measure; renders faster)", choices=(1, 2)),
+        Option("paper", str, None, "page size, over the paper setting "
+               "[default: the paper setting, a4]", choices=("a4", "letter")),
+    )
 
     def __init__(self) -> None:
         self._font_config: Any = None
@@ -150,23 +158,22 @@ class PdfWriter(Writer):
 
 
 def paper_size(options: WriteOptions) -> str:
-    """The CSS page size for ``options.paper`` (``-O paper=`` also works)."""
-    raw = str(options.extra.get("paper") or options.paper or "a4").strip().lower()
+    """The CSS page size: the writer's ``paper`` option, else the ``paper`` setting."""
+    raw = (resolve(PdfWriter, options.extra)["paper"] or options.paper or "a4").strip().lower()
     try:
         return PAPER_SIZES[raw]
     except KeyError:
-        raise UsageError(f"unknown paper size {raw!r}; known: {', '.join(PAPER_SIZES)}") from None
+        raise UsageError(f"paper: unknown paper size {raw!r}; known: "
+                         f"{', '.join(PAPER_SIZES)}") from None
 
 
 def columns(options: WriteOptions) -> int:
-    """Body text columns: 2 (the default newspaper look) or 1 (``-O columns=1``)."""
-    raw = str(options.extra.get("columns", "2")).strip()
-    if raw not in ("1", "2"):
-        raise UsageError(f"-O columns={raw!r}: use 1 or 2")
-    return int(raw)
+    """Body text columns (the ``columns`` option, checked when declared): 2 or 1."""
+    value: int = resolve(PdfWriter, options.extra)["columns"]
+    return value
 
 
-#: appended for ``-O columns=1``: one column at a readable measure (and a
+#: appended for ``columns`` 1: one column at a readable measure (and a
 #: faster render: WeasyPrint balances columns by laying them out repeatedly)
 ONE_COLUMN_CSS = """
 .article-body { column-count: 1; column-rule: none; }
@@ -348,21 +355,39 @@ def text_fields(article: Article) -> Iterator[tuple[str, str]]:
             if getattr(article.lead_image, part, None):
                 yield f"lead_image.{part}", getattr(article.lead_image, part)
     for i, block in enumerate(article.body):
-        if block.type in ("paragraph", "heading", "quote"):
-            yield f"body[{i}].content", inline_text(block.content)
-        if block.type == "quote" and block.attribution is not None:
-            for part in ("name", "role", "organisation"):
-                if getattr(block.attribution, part, None):
-                    yield f"body[{i}].attribution.{part}", getattr(block.attribution, part)
-        elif block.type == "figure":
-            for part in ("caption", "credit"):
-                if getattr(block.image, part, None):
-                    yield f"body[{i}].image.{part}", getattr(block.image, part)
-        elif block.type == "list":
-            for j, item in enumerate(block.items):
-                yield f"body[{i}].items[{j}]", inline_text(item)
+        for name, text in BLOCK_TEXTS.rule_for(block, f"body[{i}]")(block):
+            yield f"body[{i}].{name}", text
     for i, correction in enumerate(article.corrections):
         yield f"corrections[{i}].text", correction.text
+
+
+def _content_text(block: Any) -> Iterator[tuple[str, str]]:
+    yield "content", inline_text(block.content)
+
+
+def _quote_texts(block: Any) -> Iterator[tuple[str, str]]:
+    yield "content", inline_text(block.content)
+    for part in ("name", "role", "organisation"):
+        if block.attribution is not None and getattr(block.attribution, part, None):
+            yield f"attribution.{part}", getattr(block.attribution, part)
+
+
+def _figure_texts(block: Any) -> Iterator[tuple[str, str]]:
+    for part in ("caption", "credit"):
+        if getattr(block.image, part, None):
+            yield f"image.{part}", getattr(block.image, part)
+
+
+def _list_texts(block: Any) -> Iterator[tuple[str, str]]:
+    for j, item in enumerate(block.items):
+        yield f"items[{j}]", inline_text(item)
+
+
+#: the visible texts of each kind of block, as (field under ``body[i]``, text)
+BLOCK_TEXTS = RuleTable("pdf block texts", BLOCK_KINDS, {
+    "paragraph": _content_text, "heading": _content_text, "quote": _quote_texts,
+    "figure": _figure_texts, "list": _list_texts,
+})
 
 
 def report_missing_glyphs(article: Article, missing: set[str]) -> None:

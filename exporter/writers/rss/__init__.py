@@ -37,9 +37,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from exporter.writers import WriteOptions, Writer
+from exporter.dispatch import BLOCK_KINDS, RuleTable
+from exporter.writers import Option, WriteOptions, Writer
 
 if TYPE_CHECKING:
     from exporter.model import Article
@@ -73,7 +74,7 @@ def base_url_of(base_url: str | None) -> str | None:
     if not is_absolute_http(base_url):
         from exporter.errors import UsageError
 
-        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL")
+        raise UsageError(f"base_url {base_url!r} is not an absolute http(s) URL")
     base = to_uri(base_url)
     return base if base.endswith("/") else base + "/"
 
@@ -206,12 +207,22 @@ def summary_text(article: Article) -> str:
 
     if article.standfirst:
         return article.standfirst
-    for block in article.body:
-        if block.type == "paragraph":
-            text = inline_text(block.content).strip()
-            if text:
-                return text
+    for index, block in enumerate(article.body):
+        text = SUMMARY_TEXT.rule_for(block, f"body[{index}]")(block, inline_text).strip()
+        if text:
+            return text
     return article.headline
+
+
+def _no_summary(block: Any, inline_text: Any) -> str:
+    return ""
+
+
+#: what each kind of block offers as the item summary (only a paragraph does)
+SUMMARY_TEXT = RuleTable("rss summary", BLOCK_KINDS, {
+    "paragraph": lambda block, inline_text: inline_text(block.content),
+    "heading": _no_summary, "quote": _no_summary, "figure": _no_summary, "list": _no_summary,
+})
 
 
 def _fallback_pubdate(article: Article) -> datetime:
@@ -232,7 +243,7 @@ def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedI
 
     source = article.origin or article.id
     if plan.missing:
-        log.warning("%s: %s: no image URL could be formed (a relative image needs --base-url); "
+        log.warning("%s: %s: no image URL could be formed (a relative image needs base_url); "
                     "the picture is left out, its caption and credit are kept",
                     source, ", ".join(plan.missing))
     link = to_uri(article.url) if is_absolute_http(article.url) else None
@@ -358,6 +369,13 @@ class RssWriter(Writer):
     media_type = "application/rss+xml"
     description = "RSS 2.0, the article as one item (content:encoded, Media RSS, dc:creator)"
     requires = ("feedgen",)
+    options = (
+        Option("title", str, None, "channel title [default: the title setting, else the headline]"),
+        Option("link", str, None, "channel link [default: the article's url, else base_url]"),
+        Option("description", str, None, "channel description [default: the item summary]"),
+        Option("self_url", str, None, "URL the feed is served at "
+               "[default: base_url + <id>.rss]"),
+    )
 
     def write(self, articles: Sequence[Article], stream: BinaryIO, options: WriteOptions) -> None:
         (article,) = articles
@@ -377,8 +395,8 @@ class RssWriter(Writer):
         return files
 
     def channel(self, article: Article, item: FeedItem, options: WriteOptions) -> Channel:
-        """A channel for one article: settings from ``-O title=/link=/description=/self_url=``."""
-        extra = options.extra
+        """A channel for one article: the declared ``title``, ``link``, ``description``, ``self_url``."""
+        extra = self.settings(options)
         base = base_url_of(options.base_url)
         link = extra.get("link") or item.link or base or f"urn:exporter:{article.id}"
         self_url = extra.get("self_url") or (f"{base}{article.id}{self.suffix}" if base else None)
