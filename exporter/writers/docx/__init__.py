@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.dispatch import BLOCK_KINDS, INLINE_KINDS, RuleTable, unknown_kind
-from exporter.dispatch import BLOCK_KINDS, INLINE_KINDS, RuleTable, unknown_kind
 from exporter.errors import RenderError, ResourceError
 from exporter.rendering import (
     FIGURE_SEQUENCE,
@@ -82,7 +81,6 @@ class DocxWriter(Writer):
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     description = "Word document with named styles (restyle with your own reference.docx)"
     requires = ("docx",)
-    options = ()  # no -O settings: paper comes from the paper setting
     options = ()  # no -O settings: paper comes from the paper setting
 
     def __init__(self) -> None:
@@ -265,8 +263,6 @@ class _Builder:
                 r_id = self.part.relate_to(self.clean(href), self.rt_link, is_external=True)
                 link = self.x.add_hyperlink(parent, r_id)
                 self.inline(link, node.content, fmt.but(style_id=self.ids["Hyperlink"]), True)
-            else:
-                raise unknown_kind("docx inline", node, INLINE_KINDS, self.clean.field)
             else:
                 raise unknown_kind("docx inline", node, INLINE_KINDS, self.clean.field)
 
