@@ -8,6 +8,7 @@ future-dated one and one without a publication date. Clocks are given with
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -389,3 +390,88 @@ def test_every_wakes_for_embargo_and_stops_on_ctrl_c(corpus, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     # the lock was released: an ordinary run gets it at once
     assert build_feed([corpus], out, title="T", link=LINK, lock_timeout=0).exit_code == 0
+
+
+# --- the output side: one line naming the file, never "another run holds the lock" -----------
+
+
+def _feed_err(corpus: Path, out: Path, capsys, *args: str) -> tuple[int, str]:
+    code = run(["feed", str(corpus), "-o", str(out), "--title", "T", "--link", LINK, "--now",
+                NOW1, "--lock-timeout", "0.2", *args])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_feed_into_proc_is_not_a_held_lock(corpus, capsys):
+    code, err = _feed_err(corpus, Path("/proc/feed.xml"), capsys)
+    assert code == 1
+    assert "another run" not in err
+    assert "exporter: error: /proc/feed.xml.lock: cannot create the lock file" in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_feed_into_read_only_folder(corpus, tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        code, err = _feed_err(corpus, folder / "feed.xml", capsys)
+    finally:
+        folder.chmod(0o755)
+    assert code == 1 and "another run" not in err
+    assert f"{folder / 'feed.xml.lock'}: cannot create the lock file: Permission denied" in err
+
+
+def test_feed_into_a_file_as_folder(corpus, tmp_path, capsys):
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    code, err = _feed_err(corpus, tmp_path / "plain" / "feed.xml", capsys)
+    assert code == 1
+    assert f"{tmp_path / 'plain'}: is not a folder, so the feed cannot go in it" in err
+
+
+def test_symlinked_lock_is_refused_and_not_followed(corpus, tmp_path, capsys):
+    target = tmp_path / "elsewhere"
+    (tmp_path / "feed.xml.lock").symlink_to(target)
+    code, err = _feed_err(corpus, tmp_path / "feed.xml", capsys)
+    assert code == 1
+    assert (f"{tmp_path / 'feed.xml.lock'}: the lock file is a symlink; refusing to follow it"
+            in err)
+    assert not target.exists() and not (tmp_path / "feed.xml").exists()
+
+
+def test_style_file_not_utf8_names_the_file(corpus, tmp_path, capsys):
+    style = tmp_path / "style"
+    (style / "templates").mkdir(parents=True)
+    (style / "templates" / "article.html.j2").write_bytes(b"\xff{{ a.headline }}")
+    code, err = _feed_err(corpus, tmp_path / "feed.xml", capsys, "--style", str(style))
+    assert code == 1
+    lines = [line for line in err.splitlines() if "error" in line]
+    assert lines == [f"exporter: error: {style / 'templates' / 'article.html.j2'}: "
+                     "style file is not UTF-8 text (byte 0)"]
+    assert not (tmp_path / "feed.xml").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without read permission")
+def test_unreadable_style_file_names_the_file(corpus, tmp_path, capsys):
+    style = tmp_path / "style"
+    (style / "templates").mkdir(parents=True)
+    template = style / "templates" / "article.html.j2"
+    template.write_text("{{ a.headline }}", encoding="utf-8")
+    template.chmod(0)
+    try:
+        code, err = _feed_err(corpus, tmp_path / "feed.xml", capsys, "--style", str(style))
+    finally:
+        template.chmod(0o644)
+    assert code == 1
+    assert f"{template}: style file cannot be read: Permission denied" in err
+
+
+def test_feed_asks_the_registry_for_a_feed_writer():
+    from exporter.feed import feed_writer
+    from exporter.writers.rss import RssWriter
+
+    assert isinstance(feed_writer("rss"), RssWriter)
+    assert isinstance(feed_writer("atom"), RssWriter)
+    with pytest.raises(Exception, match="unknown feed format 'json'; known: rss, atom"):
+        feed_writer("json")

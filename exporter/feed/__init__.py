@@ -9,8 +9,14 @@ Rules (issue 6, docs/feeds.md):
 - ``lastBuildDate`` / ``updated`` is the newest item date (published,
   updated, embargo lifted), never the wall clock: a run with nothing changed
   produces identical bytes and leaves the file (and its mtime) alone;
-- the feed is written atomically, under a lock file ``<out>.lock``;
+- the feed is written atomically, under a lock file ``<out>.lock``; a folder
+  where the lock or the feed cannot be created, or a lock that is a symlink, is
+  one error line naming the file (:class:`FeedOutputError`), not "another run";
 - one bad article is reported and skipped, the rest still make the feed.
+
+The feed is written by whichever registered writer declares the feed format
+(``feed_formats``, with ``feed_item`` and ``write_feed``: the RSS writer for
+``rss`` and ``atom``); this module knows no writer's internals.
 
 Selection works on the loaded models before anything is rendered (``limit=50``
 renders 50 items); a :class:`FeedBuilder` kept alive (``--every``) reuses what
@@ -23,29 +29,68 @@ import gc
 import logging
 import os
 import time
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exporter.errors import ExporterError, UsageError
+from exporter.errors import ExporterError, ResourceError, UsageError
 
 if TYPE_CHECKING:
     from exporter.model import Article
-    from exporter.writers import WriteOptions
-    from exporter.writers.rss import Companion, FeedItem
+    from exporter.writers import WriteOptions, Writer
+
+#: a writer's feed item, opaque here (it is handed back to the writer's ``write_feed``)
+FeedItem = Any
+#: a file the item refers to: ``relpath`` and ``read()``
+Companion = Any
 
 log = logging.getLogger("exporter")
 
 #: exit status when another run holds the lock (sysexits EX_TEMPFAIL: try again later)
 EXIT_LOCKED = 75
 DEFAULT_LOCK_TIMEOUT = 10.0
+#: the built-in feed formats (the RSS writer's); plugin writers may add others
 FORMATS = ("rss", "atom")
 
 
 class FeedLockedError(ExporterError):
     """Another run holds the feed's lock file."""
+
+
+class FeedOutputError(ExporterError):
+    """The feed, its lock or its pictures cannot be written where asked (exit status 1)."""
+
+
+def feed_writer(fmt: str) -> Writer:
+    """The registered writer that writes feeds in ``fmt`` (declares it in ``feed_formats``).
+
+    Raises :class:`UsageError` naming the feed formats the installed writers offer.
+    """
+    from exporter.errors import UnavailableError
+    from exporter.registry import get_registry
+
+    registry = get_registry()
+    offered: list[str] = []
+    for name in sorted(registry.writers, key=lambda n: (n != "rss", n)):
+        try:
+            cls = registry.writer_class(name)
+        except UnavailableError:
+            continue
+        formats = tuple(getattr(cls, "feed_formats", ()))
+        if fmt in formats and callable(getattr(cls, "write_feed", None)):
+            return registry.writer(name)
+        offered += [f for f in formats if f not in offered]
+    raise UsageError(f"unknown feed format {fmt!r}; known: {', '.join(offered) or '(none)'}")
+
+
+def _absolute_http(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urllib.parse.urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 @dataclass(frozen=True)
@@ -64,20 +109,18 @@ class FeedSettings:
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
     def __post_init__(self) -> None:
-        from exporter.writers.rss import base_url_of, is_absolute_http
-
         if not (self.title or "").strip():
             raise UsageError("the feed needs a title (--title or 'title' in the config)")
-        if not is_absolute_http(self.link):
+        if not _absolute_http(self.link):
             raise UsageError("the feed needs --link, the absolute http(s) URL of the site "
                              f"(got {self.link!r})")
-        if self.fmt not in FORMATS:
-            raise UsageError(f"unknown feed format {self.fmt!r}; known: {', '.join(FORMATS)}")
         if self.limit is not None and self.limit < 1:
             raise UsageError(f"--limit must be at least 1 (got {self.limit})")
-        if self.self_url is not None and not is_absolute_http(self.self_url):
+        if self.self_url is not None and not _absolute_http(self.self_url):
             raise UsageError(f"self_url {self.self_url!r} is not an absolute http(s) URL")
-        base_url_of(self.base_url)  # refuses a relative base URL
+        if self.base_url and not _absolute_http(self.base_url):
+            raise UsageError(f"--base-url {self.base_url!r} is not an absolute http(s) URL")
+        feed_writer(self.fmt)  # refuses a format no installed writer offers
 
 
 @dataclass
@@ -137,6 +180,8 @@ class FeedBuilder:
         self.settings = settings
         base = options or WriteOptions()
         self.options = replace(base, base_url=settings.base_url, title=settings.title)
+        self.writer = feed_writer(settings.fmt)
+        self._style_checked = False
         self._articles: dict[str, tuple[tuple[int, int, int], Article]] = {}
         self._items: dict[tuple[Any, ...], tuple[FeedItem, list[Companion]]] = {}
         self._last: tuple[Any, bytes] = (None, b"")
@@ -215,8 +260,6 @@ class FeedBuilder:
 
     def _item(self, entry: _Entry, used: dict[tuple[Any, ...], Any]
               ) -> tuple[FeedItem, list[Companion], tuple[Any, ...] | None]:
-        from exporter.writers.rss import make_item, plan_media
-
         key = None
         if entry.key is not None:
             key = (*entry.key, self._image_key(entry.article))
@@ -224,26 +267,74 @@ class FeedBuilder:
             if cached is not None:
                 used[key] = cached
                 return (*cached, key)
-        plan = plan_media(entry.article, self.options)
-        made = (make_item(entry.article, self.options, plan), plan.companions)
+        made = self.writer.feed_item(entry.article, self.options)  # type: ignore[attr-defined]
         if key is not None:
             used[key] = made
         return (*made, key)
 
-    def _channel(self, out: Path, items: Sequence[FeedItem], articles: Sequence[Article],
-                 now: datetime) -> Any:
-        from exporter.writers.rss import Channel, base_url_of, to_uri
-
+    def _channel(self, out: Path, articles: Sequence[Article], now: datetime) -> dict[str, Any]:
+        """The feed-level fields, as the writer's ``write_feed`` takes them."""
         s = self.settings
-        base = base_url_of(s.base_url)
-        self_url = s.self_url or (f"{base}{to_uri(out.name)}" if base else None)
         stamps = [d for a in articles for d in (a.published, a.updated, a.embargo)
                   if d is not None and d <= now]
         languages = {a.language for a in articles}
         language = s.language or (languages.pop() if len(languages) == 1 else None)
-        return Channel(title=s.title, link=to_uri(s.link), description=s.description or s.title,
-                       language=language, self_url=to_uri(self_url) if self_url else None,
-                       updated=max(stamps, default=None), author=s.title)
+        return {"title": s.title, "link": s.link, "description": s.description or s.title,
+                "language": language, "self_url": s.self_url, "name": out.name,
+                "updated": max(stamps, default=None), "author": s.title}
+
+    def _check_style(self) -> None:
+        """Every text file of the user's style folder is readable UTF-8, once per builder.
+
+        A broken template would otherwise fail every article with a line naming the
+        article; this names the style file, once.
+        """
+        if self._style_checked or self.options.style_dir is None:
+            return
+        for path in sorted(Path(self.options.style_dir).rglob("*")):
+            if path.suffix.lower() not in (".j2", ".jinja", ".html", ".css", ".xml"):
+                continue
+            try:
+                if path.is_dir():
+                    continue
+                path.read_bytes().decode("utf-8")
+            except OSError as exc:
+                raise ResourceError(f"style file cannot be read: {exc.strerror or exc}",
+                                    source=path) from None
+            except UnicodeDecodeError as exc:
+                raise ResourceError(f"style file is not UTF-8 text (byte {exc.start})",
+                                    source=path) from None
+        self._style_checked = True
+
+    @staticmethod
+    def _prepare_output(out: Path, lock_path: Path) -> None:
+        """Create the folder and the lock file, or say what stops it (never "locked").
+
+        filelock retries any failure to create its file until the timeout and then
+        reports a held lock: a read-only folder or ``/proc`` looked like another run.
+        """
+        if out.parent.exists() and not out.parent.is_dir():
+            raise FeedOutputError("is not a folder, so the feed cannot go in it",
+                                  source=out.parent)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FeedOutputError(f"cannot create the feed's folder: {exc.strerror or exc}",
+                                  source=out.parent) from None
+        if out.is_dir():
+            raise FeedOutputError("is a folder; the feed must be a file", source=out)
+        if lock_path.is_symlink():
+            raise FeedOutputError("the lock file is a symlink; refusing to follow it "
+                                  "(remove it)", source=lock_path)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as exc:
+            raise FeedOutputError(f"cannot create the lock file: {exc.strerror or exc}",
+                                  source=lock_path) from None
+        os.close(fd)
+        if not os.access(out.parent, os.W_OK | os.X_OK):
+            raise FeedOutputError("cannot write in the feed's folder: permission denied",
+                                  source=out.parent)
 
     # -- one build --------------------------------------------------------------------
 
@@ -252,8 +343,10 @@ class FeedBuilder:
         """Build the feed at ``out`` from files, folders or Article objects.
 
         ``now`` decides what is published (default: the system clock) and is never written.
-        Raises :class:`FeedLockedError` after ``lock_timeout``; article problems go to
-        ``failures``."""
+        Raises :class:`FeedLockedError` after ``lock_timeout``, :class:`FeedOutputError`
+        when the feed or its lock cannot be written there, and
+        :class:`~exporter.errors.ResourceError` for an unreadable style file; article
+        problems go to ``failures``."""
         from filelock import FileLock, Timeout
 
         now = now or datetime.now(UTC)
@@ -261,8 +354,10 @@ class FeedBuilder:
             raise UsageError("the clock (--now) needs a UTC offset, e.g. 2026-03-02T18:30:00+00:00")
         out = Path(out)
         result = FeedResult(out, self.settings.fmt)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(out.with_name(out.name + ".lock"), timeout=self.settings.lock_timeout)
+        lock_path = out.with_name(out.name + ".lock")
+        self._prepare_output(out, lock_path)
+        self._check_style()
+        lock = FileLock(lock_path, timeout=self.settings.lock_timeout)
         try:
             lock.acquire()
         except Timeout:
@@ -281,8 +376,9 @@ class FeedBuilder:
 
     def _build_locked(self, sources: list[Any], out: Path, now: datetime,
                       result: FeedResult) -> None:
+        import io
+
         from exporter.output import atomic_write
-        from exporter.writers.rss import render_feed
 
         entries = self._select(self._gather(sources, result), now, result)
         used: dict[tuple[Any, ...], Any] = {}
@@ -308,26 +404,34 @@ class FeedBuilder:
             keys.append(key)
             result.items.append(entry.article.id)
         self._items = used  # forget renders the feed no longer shows
-        channel = self._channel(out, items, chosen, now)
-        signature = None if None in keys else (tuple(keys), channel)
+        channel = self._channel(out, chosen, now)
+        signature = None if None in keys else (tuple(keys), sorted(channel.items()))
         if signature is not None and signature == self._last[0]:
             data = self._last[1]  # same items, same channel: the same bytes as last time
         else:
-            data = render_feed(channel, items, self.settings.fmt)
+            buffer = io.BytesIO()
+            self.writer.write_feed(items, channel, buffer, self.options,  # type: ignore[attr-defined]
+                                   self.settings.fmt)
+            data = buffer.getvalue()
             self._last = (signature, data)
-        result.updated = channel.updated
-        for companion in companions:  # pictures first, so the feed never points at nothing
-            target = out.parent / companion.relpath
-            if not target.is_file():  # names carry a content hash: present means identical
-                with atomic_write(target, skip_if_same=True) as stream:
-                    stream.write(companion.read())
+        result.updated = channel["updated"]
+        target = out
         try:
-            result.changed = out.read_bytes() != data
-        except FileNotFoundError:
-            result.changed = True
-        if result.changed:
-            with atomic_write(out) as stream:
-                stream.write(data)
+            for companion in companions:  # pictures first, so the feed never points at nothing
+                target = out.parent / companion.relpath
+                if not target.is_file():  # names carry a content hash: present means identical
+                    with atomic_write(target, skip_if_same=True) as stream:
+                        stream.write(companion.read())
+            target = out
+            try:
+                result.changed = out.read_bytes() != data
+            except FileNotFoundError:
+                result.changed = True
+            if result.changed:
+                with atomic_write(out) as stream:
+                    stream.write(data)
+        except OSError as exc:
+            raise FeedOutputError(f"cannot write: {exc.strerror or exc}", source=target) from None
 
 
 def input_files(inputs: Iterable[str | Path]) -> list[str]:

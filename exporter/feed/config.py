@@ -210,5 +210,10 @@ def run_feed(inputs: tuple[str, ...], flags: dict[str, Any], config_path: Path |
     except FeedLockedError as exc:
         fail(exc)
         return EXIT_LOCKED
+    except UsageError:
+        raise
+    except ExporterError as exc:  # the output folder, the lock file, a style file: one line
+        fail(exc)
+        return 1
     report(result)
     return result.exit_code

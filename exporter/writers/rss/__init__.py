@@ -408,3 +408,37 @@ class RssWriter(Writer):
             self_url=to_uri(self_url) if self_url else None,
             updated=item.updated or item.published,
         )
+
+    # -- the feed interface (``exporter feed`` asks the registry for a writer with it) ------
+
+    #: the feeds :meth:`write_feed` writes; ``exporter feed --format`` picks one
+    feed_formats: tuple[str, ...] = ("rss", "atom")
+
+    def feed_item(self, article: Article, options: WriteOptions
+                  ) -> tuple[FeedItem, list[Companion]]:
+        """One article as a feed item, and the files (``media/...``) the item refers to.
+
+        The item is opaque to the caller: it only passes it back to :meth:`write_feed`.
+        Each companion has ``relpath`` and ``read()``; the caller writes them next to the
+        feed before the feed itself.
+        """
+        plan = plan_media(article, options)
+        return make_item(article, options, plan), plan.companions
+
+    def write_feed(self, items: Sequence[FeedItem], channel: dict[str, Any], stream: BinaryIO,
+                   options: WriteOptions, fmt: str = "rss") -> None:
+        """The whole feed in ``fmt``, items in the order given.
+
+        ``channel`` holds ``title``, ``link``, ``description``, ``language``,
+        ``updated`` (the newest item date, never the clock), ``author`` and
+        ``self_url``; without a ``self_url``, ``name`` (the feed's file name) under
+        ``options.base_url`` is used when there is a base URL.
+        """
+        base = base_url_of(options.base_url)
+        self_url = channel.get("self_url") or (
+            f"{base}{to_uri(channel['name'])}" if base and channel.get("name") else None)
+        stream.write(render_feed(Channel(
+            title=channel["title"], link=to_uri(channel["link"]),
+            description=channel.get("description") or channel["title"],
+            language=channel.get("language"), self_url=to_uri(self_url) if self_url else None,
+            updated=channel.get("updated"), author=channel.get("author")), items, fmt))
