@@ -1,0 +1,1 @@
+"""Hostile-input tests, one module per part of the package, grouped by threat."""
