@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,10 +148,22 @@ def describe_cycles(graph: dict[str, set[str]]) -> list[str]:
     return [f"{{{', '.join(c)}}}, e.g. {_cycle_path(graph, c)}" for c in cycles(graph)]
 
 
-def writer_of(module: str) -> str | None:
+def writer_packages() -> set[str]:
+    """The writers: ``exporter.writers.X`` named by the ``exporter.writers`` entry points.
+
+    Any other module under ``exporter/writers/`` (``options.py``...) belongs to the
+    base every writer builds on.
+    """
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    table = data["project"]["entry-points"]["exporter.writers"]
+    return {value.split(":")[0].split(".")[2] for value in table.values()
+            if value.startswith("exporter.writers.")}
+
+
+def writer_of(module: str, writers: set[str]) -> str | None:
     """``exporter.writers.pdf.fetcher`` -> ``pdf``; None outside a writer (or the base)."""
     parts = module.split(".")
-    if len(parts) >= 3 and parts[:2] == ["exporter", "writers"]:
+    if len(parts) >= 3 and parts[:2] == ["exporter", "writers"] and parts[2] in writers:
         return parts[2]
     return None
 
@@ -277,13 +290,15 @@ def test_no_import_cycles():
 
 
 def test_no_writer_imports_another_writer():
+    writers = writer_packages()
+    assert {"pdf", "docx", "epub", "rss", "html", "ninjs"} <= writers
     bad = []
     for module, targets in import_graph().items():
-        own = writer_of(module)
+        own = writer_of(module, writers)
         if own is None:
             continue
         for target in sorted(targets):
-            other = writer_of(target)
+            other = writer_of(target, writers)
             if other is not None and other != own:
                 bad.append(f"{module} imports {target}")
     assert not bad, "writers importing other writers:\n" + "\n".join(bad)
