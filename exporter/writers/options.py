@@ -35,6 +35,7 @@ AnyWriter = Any
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "yes/no"}
+_TYPE_PHRASES = {str: "text", int: "an integer", float: "a number", bool: "yes or no"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class Option:
         """``raw`` (a string from ``-O``, or a value from a script) as a checked value."""
         value = self._convert(raw)
         if value is None:
-            raise UsageError(f"{fmt}: option {self.name!r}: {raw!r} is not a {self.type_name}"
+            phrase = _TYPE_PHRASES.get(self.type, f"a {self.type_name}")
+            raise UsageError(f"{fmt}: option {self.name!r}: {raw!r} is not {phrase}"
                              + self._allowed())
         if self.choices is not None:
             match = [c for c in self.choices
