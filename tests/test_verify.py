@@ -374,3 +374,133 @@ def test_quote_repeating_a_list_item_is_matched_to_the_quote(tmp_path):
     export(article, ["docx", "epub", "rss"], tmp_path)
     report = verify(article, tmp_path, ["docx", "epub", "rss"], epubcheck=False)
     assert report.ok, report.summary()
+
+
+# --- checkers per format; the date line and the corrections order ----------------------------
+
+CORRECTED = {  # three corrections given oldest, newest, middle: shown newest first
+    "headline": "Bridge reopens after repairs",
+    "published": "2026-03-02T18:30:00+01:00",
+    "updated": "2026-03-05T09:00:00+00:00",
+    "body": [{"type": "paragraph", "content": "The bridge reopened on Monday."}],
+    "corrections": [
+        {"date": "2026-03-03T08:15:00+01:00", "text": "The span is 140 m, not 410 m."},
+        {"date": "2026-03-05", "text": "The engineer is Anna Roth."},
+        {"date": "2026-03-04T12:00:00+00:00", "text": "Repairs cost 2 million euros."},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corrected")
+    src = folder / "bridge.json"
+    src.write_text(json.dumps(CORRECTED), encoding="utf-8")
+    article = load(src)
+    out = folder / "dist"
+    export(article, ["pdf", "docx", "epub", "rss", "html"], out)
+    return article, out
+
+
+def test_corrections_order_and_date_line_pass_when_honest(corrected):
+    article, out = corrected
+    report = verify(article, out, ["pdf", "docx", "epub", "rss", "html"], epubcheck=False)
+    entry = report.articles[0]
+    for fmt in ("pdf", "docx", "epub", "rss", "html"):
+        for field in ("date line", "corrections", "corrections order"):
+            check = entry.get(fmt, field)
+            assert check.status == "pass", (fmt, field, check.reason)
+
+
+def _swap_first_two_corrections(markup: str) -> str:
+    """Print the corrections in another order: the two newest change places."""
+    found = re.findall(r'<p class="correction">.*?</p>', markup, re.S)
+    assert len(found) == 3, found
+    first, second = found[0], found[1]
+    return markup.replace(first, "\x00").replace(second, first).replace("\x00", second)
+
+
+def test_html_corrections_oldest_first_fail(corrected, tmp_path):
+    article, out = corrected
+    dist = _copy(out, tmp_path)
+    page = dist / f"{article.id}.html"
+    page.write_text(_swap_first_two_corrections(page.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    check = verify(article, dist, ["html"]).articles[0].get("html", "corrections order")
+    assert check.status == "fail"
+    assert check.reason == ("corrections not newest first: corrections[2] 'Repairs cost 2 "
+                            "million euros.' is shown before corrections[1]")
+
+
+def test_epub_corrections_swapped_fail(corrected, tmp_path):
+    article, out = corrected
+    dist = _copy(out, tmp_path)
+    book = dist / f"{article.id}.epub"
+    with zipfile.ZipFile(book) as z:
+        chapter = next(n for n in z.namelist()
+                       if n.endswith(".xhtml") and b'class="correction"' in z.read(n))
+    _rewrite_zip(book, chapter, _swap_first_two_corrections)
+    report = verify(article, dist, ["epub"], epubcheck=False)
+    assert report.articles[0].get("epub", "corrections order").status == "fail"
+    assert report.articles[0].get("epub", "corrections").status == "pass"
+
+
+def test_date_line_reworded_fails(corrected, tmp_path):
+    article, out = corrected
+    dist = _copy(out, tmp_path)
+    page = dist / f"{article.id}.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Updated 5 March 2026, 09:00 UTC" in text
+    page.write_text(text.replace("5 March 2026, 09:00 UTC", "5 Mar 2026, 09:00 UTC"),
+                    encoding="utf-8")
+    check = verify(article, dist, ["html"]).articles[0].get("html", "date line")
+    assert check.status == "fail"
+    assert check.reason == "updated 'Updated 5 March 2026, 09:00 UTC' not found"
+
+
+def test_format_without_checker_is_not_checked(corrected, capsys):
+    article, out = corrected
+    export(article, ["ninjs"], out)
+    report = verify(article, out, ["html", "ninjs"])
+    assert report.ok
+    assert set(report.not_checked) == {"ninjs"}
+    statuses = {c.status for c in report.articles[0].checks if c.format == "ninjs"}
+    assert statuses == {"not_checked"}
+    assert "not checked: ninjs (no checker)" in report.summary()
+    data = report.to_dict()
+    assert data["not_checked"]["ninjs"].startswith("no checker is registered for format 'ninjs'")
+    assert data["counts"]["not_checked"] == len(FIELDS)
+
+
+def test_plugin_format_can_declare_a_checker(corrected):
+    from exporter.verify.checkers import get_checkers, reset_checkers
+    from exporter.verify.result import PASS, Check
+
+    article, out = corrected
+    export(article, ["ninjs"], out)
+    seen = []
+
+    def ninjs_checker(art, path, options):
+        text = path.read_text(encoding="utf-8")
+        seen.append(path.name)
+        return [Check("ninjs", "headline", PASS if art.headline in text else "fail")]
+
+    try:
+        registry = get_checkers()
+        with pytest.raises(ValueError, match="already registered"):
+            registry.add("html", ninjs_checker)
+        registry.add("ninjs", ninjs_checker)
+        report = verify(article, out, "ninjs")
+        assert report.not_checked == {} and report.ok
+        assert seen == [f"{article.id}.ninjs"]
+        assert report.articles[0].get("ninjs", "headline").status == "pass"
+    finally:
+        reset_checkers()
+
+
+def test_unknown_checker_name_lists_the_known_ones():
+    from exporter.errors import UnknownNameError
+    from exporter.verify.checkers import get_checkers
+
+    with pytest.raises(UnknownNameError, match="known checkers: docx, epub, html, pdf, rss"):
+        get_checkers().checker("odt")
