@@ -8,7 +8,7 @@ form, so showing it needs no import back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +199,7 @@ class Cell:
 FieldCheck = Callable[[Cell], None]
 
 
-def run_fields(fmt: str, checks: dict[str, FieldCheck | None],
+def run_fields(fmt: str, checks: Mapping[str, FieldCheck | None],
                not_applicable: dict[str, str]) -> list[Check]:
     """Run each field's check, turning problems, N/A and crashes into :class:`Check` rows."""
     out: list[Check] = []
