@@ -176,3 +176,44 @@ def test_deleted_companion_media_is_rebuilt(tmp_path: Path) -> None:
     media[0].unlink()
     again = run_batch(paths, ["rss"], out, options, jobs=1)
     assert [p.name for p in again.written] == ["story-000.rss"] and media[0].is_file()
+
+
+def test_manifest_is_saved_as_the_batch_goes(tmp_path: Path) -> None:
+    """A run killed part-way keeps the records of what it finished (issue 15, item 11)."""
+    from exporter.batch import Reporter
+
+    paths = make_articles(tmp_path / "in", 3, small=True)
+    out = tmp_path / "out"
+    seen: list[set[str]] = []
+
+    class Peek(Reporter):
+        def advance(self) -> None:  # one article finished: what does the disk say now?
+            try:
+                on_disk = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                on_disk = {"outputs": {}}
+            seen.append(set(on_disk["outputs"]))
+
+    summary = run_batch(paths, ["html"], out, jobs=1, reporter=Peek(), save_every=0)
+    assert not summary.failed
+    assert seen == [{"story-000.html"}, {"story-000.html", "story-001.html"},
+                    {"story-000.html", "story-001.html", "story-002.html"}]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_hashing_never_opens_a_fifo_or_a_device(tmp_path: Path) -> None:
+    """sha256_file returns None for anything but a regular file, without blocking on it."""
+    import threading
+
+    os.mkfifo(tmp_path / "pipe")
+    results: dict[str, str | None] = {}
+
+    def hash_all() -> None:
+        for name in ("/dev/zero", str(tmp_path / "pipe"), str(tmp_path)):
+            results[name] = sha256_file(name)
+
+    thread = threading.Thread(target=hash_all, daemon=True)
+    thread.start()
+    thread.join(30)  # a guard: before the fix this blocked forever on the FIFO
+    assert not thread.is_alive()
+    assert results == {"/dev/zero": None, str(tmp_path / "pipe"): None, str(tmp_path): None}

@@ -43,14 +43,17 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
               options: WriteOptions | None = None, *, jobs: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, force: bool = False,
               executor: str = "auto", scheduler: str | None = None, debug: bool = False,
-              reporter: Reporter | None = None, **executor_options: Any) -> BatchSummary:
+              reporter: Reporter | None = None, save_every: float = SAVE_EVERY,
+              **executor_options: Any) -> BatchSummary:
     """Export ``files`` in ``formats`` to ``out_dir``; see the module docstring.
 
     ``jobs`` worker processes (default: CPU count); ``executor`` is
     ``auto`` (in-process for one worker unless a PDF timeout needs a
     killable process), ``inline``, ``process`` or ``dask`` (``scheduler``
     address, or a local cluster). ``executor_options`` go to the executor
-    (``recycle_after``, ``kill_grace``, ``dask_processes``...).
+    (``recycle_after``, ``kill_grace``, ``dask_processes``...). The manifest
+    is saved after a finished article once ``save_every`` seconds have
+    passed since the last save (0: after every article), and at the end.
     """
     from exporter import __version__
     from exporter.batch.executors import make_executor
@@ -82,7 +85,7 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
     job_options = _portable_options(options)
     env = (("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH")),)
     pending: dict[int, tuple[Job, str, str, dict[str, str | None], bool]] = {}
-    saver = _Saver(manifest)
+    saver = _Saver(manifest, save_every)
     job_list: list[Job] = []
     seen: dict[str, Path] = {}
 
@@ -186,15 +189,16 @@ def run_batch(files: Sequence[str | Path], formats: Sequence[str], out_dir: str 
 
 
 class _Saver:
-    """Saves the manifest during the batch: after an article, at most every ``SAVE_EVERY`` s.
+    """Saves the manifest during the batch: after an article, at most every ``every`` s.
 
     The gap also grows to ten times the last save's duration, so a huge
-    manifest costs at most about a tenth of the run.
+    manifest costs at most about a tenth of the run (``every`` 0: always save).
     """
 
-    def __init__(self, manifest: Manifest) -> None:
+    def __init__(self, manifest: Manifest, every: float) -> None:
         self.manifest = manifest
-        self.gap = SAVE_EVERY
+        self.every = max(0.0, every)
+        self.gap = self.every
         self.last = time.monotonic()
 
     def maybe_save(self) -> None:
@@ -203,7 +207,7 @@ class _Saver:
             return
         self.manifest.save()
         done = time.monotonic()
-        self.gap = max(SAVE_EVERY, 10 * (done - now))
+        self.gap = max(self.every, 10 * (done - now)) if self.every else 0.0
         self.last = done
 
 
