@@ -332,10 +332,10 @@ class Registry:
                     row.update(available=reason is None, reason=reason,
                                description=getattr(cls_, "description", ""))
                     if kind == "writers":
-                        row["suffix"] = cls_.suffix
-                        row["media_type"] = cls_.media_type
+                        row["suffix"] = getattr(cls_, "suffix", "")
+                        row["media_type"] = getattr(cls_, "media_type", "")
                     else:
-                        row["suffixes"] = list(cls_.suffixes)
+                        row["suffixes"] = list(getattr(cls_, "suffixes", ()))
                 result[kind].append(row)
         return result
 

@@ -92,10 +92,10 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> dict[str, 
             kinds = " or ".join(t.__name__ for t in KEYS[key])
             raise UsageError(f"setting {raw_key!r} must be a {kinds}", source=path)
         if key in _PATH_KEYS:
-            values = [value] if isinstance(value, str) else value
+            values: list[object] = list(value) if isinstance(value, list) else [value]
             if not all(isinstance(v, str) for v in values):
                 raise UsageError(f"setting {raw_key!r} must list paths as strings", source=path)
-            resolved = [str(path.parent / v) for v in values]
+            resolved = [str(path.parent / str(v)) for v in values]
             value = resolved if key in ("inputs", "allow_roots") else resolved[0]
         settings[key] = value
     return settings

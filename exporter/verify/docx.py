@@ -157,7 +157,7 @@ class Document:
         return out
 
     def image_targets(self) -> list[str]:
-        targets = []
+        targets: list[str] = []
         if self.rels is None:
             return targets
         by_id = {r.get("Id"): r for r in self.rels}
@@ -187,15 +187,18 @@ def _on(el: Any) -> bool:
     return _on_attr(el.get(_w("val")))
 
 
+def _style_of(para: Para | None) -> str:
+    return para.style.lower() if para is not None else ""
+
+
 def _find_seq(paras: list[Para | None], text: str, start: int = 0,
               style: Callable[[str], bool] | None = None) -> int | None:
     """The first paragraph from ``start`` with ``text``; one whose style fits ``style``
     first (a quote repeating a list item's words is the Quote paragraph)."""
     want = norm(text)
-    found = [i for i in range(start, len(paras))
-             if paras[i] is not None and paras[i].norm == want]
+    found = [i for i, p in enumerate(paras) if i >= start and p is not None and p.norm == want]
     if style is not None:
-        fitting = [i for i in found if style(paras[i].style.lower())]
+        fitting = [i for i in found if style(_style_of(paras[i]))]
         if fitting:
             return fitting[0]
     return found[0] if found else None

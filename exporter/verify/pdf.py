@@ -371,8 +371,8 @@ def check(article: Article, path: Path) -> list[Check]:
         import pypdf
 
         reader = pypdf.PdfReader(str(path))
-        info = reader.metadata or {}
-        catalog = reader.trailer["/Root"]
+        info: Any = reader.metadata or {}
+        catalog: Any = reader.trailer["/Root"]
         box = reader.pages[0].mediabox if len(reader.pages) else None
         text = extract_text(path, (float(box.width), float(box.height)) if box else None)
     except Exception as exc:

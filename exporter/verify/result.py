@@ -8,6 +8,7 @@ form, so showing it needs no import back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +59,8 @@ class Check:
     #: why it failed, why it does not apply, or a note on a pass
     reason: str = ""
     #: every problem found (the ``reason`` shows the first ones)
-    problems: list[str] = field(default_factory=list)
+    # `field` is shadowed by the attribute above: name the dataclasses helper in full
+    problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -237,7 +237,8 @@ class Rendering:
             found = [i for i in range(at, len(texts)) if texts[i] == want]
             # the element of the right kind first (a quote repeating a list item's words)
             fitting = [i for i in found if _kind_of(blocks[i]) == item.kind]
-            idx = (fitting or found or [None])[0]
+            candidates = fitting or found
+            idx: int | None = candidates[0] if candidates else None
             if idx is None:
                 if want in texts:
                     cell.fail(f"{item.where}: out of order")

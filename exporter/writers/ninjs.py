@@ -75,8 +75,9 @@ def to_ninjs(article: Article, options: WriteOptions | None = None) -> dict[str,
     }
     if article.published:
         doc["firstcreated"] = article.published.isoformat()
-    if article.updated or article.published:
-        doc["versioncreated"] = (article.updated or article.published).isoformat()
+    last_change = article.updated or article.published
+    if last_change is not None:
+        doc["versioncreated"] = last_change.isoformat()
     if article.embargo:
         doc["embargoed"] = article.embargo.isoformat()
     doc["headlines"] = [{"role": "main", "contenttype": "text/plain", "value": article.headline}]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from exporter.errors import RenderError
+from exporter.model import Heading
 from exporter.rendering import heading_ids, inline_text, labels
 
 if TYPE_CHECKING:
@@ -215,6 +216,8 @@ def article_toc(article: Article, href: str, prefix: str, book_lang: str) -> Toc
     stack: list[tuple[int, TocEntry]] = [(1, entry)]
     for index, anchor in ids.items():
         block = article.body[index]
+        if not isinstance(block, Heading):  # heading_ids indexes headings only
+            raise RenderError(f"body[{index}]: expected a heading, got {block.type!r}")
         node = TocEntry(inline_text(block.content).strip() or anchor, f"{href}#{anchor}")
         while stack[-1][0] >= block.level:
             stack.pop()
