@@ -6,8 +6,12 @@ folder or the style folder (after resolving ``..`` and symlinks) are served.
 Everything else -- absolute paths elsewhere, ``file:`` URLs outside those
 roots, traversal, ``http(s)``/``ftp`` -- is refused with a message naming the
 resource, unless the user opened it with ``allow_roots`` or ``allow_remote``.
-Remote fetching, when allowed, has a size cap and a timeout, follows no
-redirects and never connects to private, loopback or link-local addresses.
+Every local file is read by :func:`read_regular_file` (a regular file,
+checked on the open descriptor, read with a cap; inputs use it too).
+Remote fetching, when allowed, has a size cap and one total deadline,
+follows no redirects, resolves the name once and connects to that checked
+address, which must be public (:func:`is_public_address`). docs/security.md
+has the whole model.
 """
 
 from __future__ import annotations
