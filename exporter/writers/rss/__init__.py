@@ -192,7 +192,7 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
         plan.facts[src] = (published.media_type, info.width, info.height, len(data))
         digest = hashlib.sha256(data).hexdigest()[:16]
         relpath = f"{MEDIA_DIR}/{article.id}-{digest}{published.extension}"
-        plan.urls[src] = base + relpath  # type: ignore[operator]
+        plan.urls[src] = base + relpath
         plan.companions.append(Companion(relpath, None, data))
     return plan
 
@@ -246,7 +246,7 @@ def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedI
         log.warning("%s: %s: no image URL could be formed (a relative image needs base_url); "
                     "the picture is left out, its caption and credit are kept",
                     source, ", ".join(plan.missing))
-    link = to_uri(article.url) if is_absolute_http(article.url) else None
+    link = to_uri(article.url) if article.url and is_absolute_http(article.url) else None
     if article.url and link is None:
         log.warning("%s: url: %r is not an absolute http(s) URL; the item has no link",
                     source, article.url)
