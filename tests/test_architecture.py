@@ -309,11 +309,27 @@ def test_at_most_14_top_level_modules():
     assert len(top) <= MAX_TOP_LEVEL, f"{len(top)} top-level modules: {', '.join(top)}"
 
 
+def docx_style_names() -> set[str]:
+    """The paragraph and character style names declared in the DOCX house style.
+
+    They are identifiers of ``reference.docx`` (what a user picks in Word's style
+    pane, what pandoc's ``custom-style`` names), not wording a reader sees in the
+    text, so ``"Corrections Heading"`` is no label literal.
+    """
+    tree = ast.parse((PACKAGE / "writers" / "docx" / "styles.py").read_text(encoding="utf-8"))
+    return {call.args[0].value for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "StyleSpec"
+            and call.args and isinstance(call.args[0], ast.Constant)}
+
+
 def test_no_wording_literals_in_writers_and_readers():
+    styles = docx_style_names()
+    assert {"Corrections Heading", "Caption", "Title"} <= styles  # the table was found
     found = []
     for folder in ("writers", "readers"):
         for path in sorted((PACKAGE / folder).rglob("*.py")):
-            found += wording_literals(path)
+            found += [f for f in wording_literals(path)
+                      if f.split(": ", 1)[1].rsplit(" (holds", 1)[0].strip("'\"") not in styles]
     assert not found, "wording spelled outside the wording module:\n" + "\n".join(found)
 
 
