@@ -88,7 +88,7 @@ def test_tram_line_maps_to_real_ninjs_fields(validator):
     html = body["value"]
     # What ninjs has no property for travels in the body markup.
     assert '<span class="kicker">Transport</span>' in html
-    assert "<cite>Ines Carvalho</cite>" in html and "leader of the council" in html
+    assert '<cite itemprop="name">Ines Carvalho</cite>' in html and "leader of the council" in html
     assert 'class="correction"' in html
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from exporter.rendering import inline_text
 from .conftest import FIXTURES, fixture_path
 
 READERS = FIXTURES / "readers"
+ROOT = Path(__file__).resolve().parent.parent
 CHROME = ("Advertisement", "Share", "Related", "Most read", "newsletter", "Sign up", "cookie",
           "Subscribe", "googletag", "arcAds", "document.write", "Buy now", "Previous post",
           "Recent Posts", "Great news", "Home", "Privacy", "Partilhar", "Assinar")
@@ -207,3 +210,120 @@ def test_empty_or_headline_less_html_is_an_input_error():
     with pytest.raises(InputError, match="headline"):
         HtmlReader().read(b"<html><body><p>No title here.</p></body></html>", "x.html")
     assert parse_page("   ") == {}
+
+
+# --- public semantics, not our class names (issue 14, item 4) -------------------------------
+
+MICRODATA_PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head><title>Harbour wall | Kestrel Gazette</title></head><body>
+<main class="kg-story">
+<header class="kg-top">
+<h1 class="kg-title">Harbour wall to be rebuilt before winter</h1>
+<p class="kg-intro" itemprop="description">The port will close the east quay for six weeks</p>
+<div class="kg-writers">By
+ <span itemprop="author" itemscope itemtype="https://schema.org/Person"><a href="/people/nadia"
+  ><span itemprop="name">Nadia Petrov</span></a> <small itemprop="jobTitle">Harbour reporter</small></span>
+ and
+ <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Owen
+  Hale</span> <span itemprop="affiliation" itemscope itemtype="https://schema.org/Organization"
+  ><span itemprop="name">Coast Wire</span></span></span>
+</div>
+<p><time itemprop="datePublished" datetime="2026-09-01T07:00:00+00:00">1 September</time></p>
+</header>
+<figure class="kg-media" itemscope itemtype="https://schema.org/ImageObject">
+<img src="https://img.kestrel.example/wall.jpg" alt="A cracked stone harbour wall at low tide"/>
+<figcaption><span itemprop="caption">The east wall after the March storm</span>
+ <em class="kg-pic">Photograph: <span itemprop="creditText">Lea Brandt</span></em></figcaption>
+</figure>
+<div class="kg-flow">
+<p>The port authority will rebuild the east harbour wall before the winter storms.</p>
+<blockquote><p>We cannot leave it another year.</p>
+<footer><span itemprop="author" itemscope itemtype="https://schema.org/Person"
+ ><span itemprop="name">Ruth Amadi</span>, <span itemprop="jobTitle">harbour master</span>,
+ <span itemprop="worksFor">Port of Kestrel</span></span></footer></blockquote>
+<p>Work starts on Monday.</p>
+</div>
+<div class="kg-correction"><strong>Correction</strong>
+ <time datetime="2026-09-02">2 September</time> – An earlier version gave the wrong quay.</div>
+</main></body></html>"""
+
+
+def test_page_with_only_schema_org_microdata_and_other_class_names():
+    """Another site's classes, none of ours: the people, their roles and organisations,
+    the caption and credit and the correction are found by microdata and HTML elements."""
+    a = HtmlReader().read(MICRODATA_PAGE.encode(), "kestrel.html")
+    assert a.headline == "Harbour wall to be rebuilt before winter"
+    assert a.standfirst == "The port will close the east quay for six weeks"
+    assert [(p.name, p.role, p.organisation) for p in a.bylines] == [
+        ("Nadia Petrov", "Harbour reporter", None), ("Owen Hale", None, "Coast Wire")]
+    assert a.published.isoformat() == "2026-09-01T07:00:00+00:00"
+    assert (a.lead_image.src, a.lead_image.alt) == (
+        "https://img.kestrel.example/wall.jpg", "A cracked stone harbour wall at low tide")
+    assert (a.lead_image.caption, a.lead_image.credit) == (
+        "The east wall after the March storm", "Lea Brandt")
+    assert [b.type for b in a.body] == ["paragraph", "quote", "paragraph"]
+    quote = a.body[1]
+    assert quote.content == "We cannot leave it another year."
+    assert (quote.attribution.name, quote.attribution.role, quote.attribution.organisation) == (
+        "Ruth Amadi", "harbour master", "Port of Kestrel")
+    assert [(c.date.isoformat(), c.text) for c in a.corrections] == [
+        ("2026-09-02", "An earlier version gave the wrong quay.")]
+    assert "By" not in all_text(a) and "Correction" not in all_text(a)
+
+
+#: the rendering's own class names, which readers must not need (issue 14, item 4)
+_PRIVATE_CLASS = re.compile(r' class="(?:byline-\w+|attribution-\w+|\w+-sep|caption|credit)"')
+
+
+def _other_wording(page: str) -> str:
+    """Our page as if the wording had other separators and the template other classes:
+    `` / `` for every separator span, ``; `` inside a person, ``Said by`` for the dash,
+    no brackets round a credit; then the private classes deleted."""
+    page = re.sub(r'<span class="\w+-sep">[^<]*</span>', " / ", page)
+    page = page.replace("</span>, <span", "</span>; <span").replace("</cite>, <span",
+                                                                    "</cite>; <span")
+    page = page.replace("— <cite", "Said by <cite")
+    page = page.replace('</span> (<span class="credit"', '</span> <span class="credit"')
+    page = page.replace("</span>)</figcaption>", "</span></figcaption>")
+    return _PRIVATE_CLASS.sub("", page)
+
+
+def test_own_page_reads_back_with_other_separators_and_no_private_class_names(tmp_path):
+    """exporter's page with other separators and without the byline, attribution,
+    separator, caption and credit classes still reads back to the same article: the
+    reader goes by the microdata and elements the page carries, not by our wording."""
+    from exporter import export
+
+    source = load(fixture_path("tram-line"))
+    (path,) = export(source, "html", tmp_path)
+    page = path.read_text(encoding="utf-8")
+    stripped = _other_wording(page)
+    shown = stripped[stripped.index("<article"):]
+    assert 'class="byline-' not in shown and '-sep"' not in shown and " · " not in shown
+    assert "Said by <cite" in shown and "</span>; <span" in shown
+    back = HtmlReader().read(stripped.encode("utf-8"), "stripped.html")
+    assert [(p.name, p.role) for p in back.bylines] == [
+        ("Marta Okonkwo-Silva", "Transport correspondent"), ("Declan Ó Briain", "City hall reporter")]
+    assert (back.lead_image.caption, back.lead_image.credit) == (
+        "A prototype tram on the test track at the Northgate depot in January",
+        "Ana Ribeiro/Example News")
+    quotes = [b for b in back.body if b.type == "quote"]
+    assert [(q.attribution.name, q.attribution.role) for q in quotes] == [
+        ("Ines Carvalho", "leader of the council"),
+        ("Tomás Reyes", "chair of the Quay Street Traders' Association")]
+    assert [(c.date.isoformat(), c.text) for c in back.corrections] == [(
+        "2026-03-03T08:15:00+01:00",
+        "An earlier version of this article gave the route length as 41 km. It is 14 km.")]
+    assert back.to_dict()["body"] == HtmlReader().read(page.encode("utf-8")).to_dict()["body"]
+
+
+def test_html_reader_source_names_none_of_the_renderings_classes_or_wording():
+    """The reader cannot lean on our output: no private class name, no import of the
+    rendering (whose wording and separators may change)."""
+    sources = sorted((ROOT / "exporter" / "readers" / "html").glob("*.py"))
+    assert len(sources) >= 6
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("byline-", "attribution-role", "attribution-org", "attribution-name",
+                          "-sep", "exporter.rendering", "from exporter import rendering"):
+            assert forbidden not in text, f"{path.name} names {forbidden!r}"

@@ -270,21 +270,24 @@ def test_corrections_order_does_not_depend_on_the_time_zone():
 def test_parts_html_keeps_classes_and_escapes():
     when = datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1)
     assert str(parts_html(byline_parts([Person(name="A <b>", role="R&D")]))) == (
-        '<span class="byline-person"><span class="byline-name">A &lt;b&gt;</span>, '
-        '<span class="byline-role">R&amp;D</span></span>')
+        '<span class="byline-person" itemprop="author" itemscope="itemscope" '
+        'itemtype="https://schema.org/Person"><span class="byline-name" itemprop="name">'
+        'A &lt;b&gt;</span>, <span class="byline-role" itemprop="jobTitle">R&amp;D</span></span>')
     assert str(parts_html(attribution_parts(Person(name="Dee", organisation="City")))) == (
-        '— <cite>Dee</cite>, <span class="attribution-org">City</span>')
+        '— <cite itemprop="name">Dee</cite>, '
+        '<span class="attribution-org" itemprop="affiliation">City</span>')
     assert str(parts_html(date_line_parts(when, None))) == (
-        '<time class="published" datetime="2026-03-02T18:30:00+01:00">'
+        '<time class="published" itemprop="datePublished" datetime="2026-03-02T18:30:00+01:00">'
         'Published 2 March 2026, 18:30 UTC+01:00</time>')
 
 
 def test_rendered_html_fixture_header_lines(tmp_path):
     (path,) = export(load(fixture_path("tram-line")), "html", tmp_path)
     page = path.read_text(encoding="utf-8")
-    assert ('<p class="dates"><time class="published" datetime="2026-03-02T18:30:00+01:00">'
+    assert ('<p class="dates"><time class="published" itemprop="datePublished" '
+            'datetime="2026-03-02T18:30:00+01:00">'
             'Published 2 March 2026, 18:30 UTC+01:00</time><span class="dates-sep"> · </span>'
-            '<time class="updated" datetime="2026-03-03T08:15:00+01:00">'
+            '<time class="updated" itemprop="dateModified" datetime="2026-03-03T08:15:00+01:00">'
             'Updated 3 March 2026, 08:15 UTC+01:00</time></p>') in page
     tree = lxml_html.fromstring(page.encode("utf-8"))
     (dates,) = tree.find_class("dates")

@@ -25,6 +25,7 @@ from exporter.readers.html.blocks import (
     BlockBuilder,
     class_words,
     has_class,
+    has_itemprop,
     is_chrome,
     parse_figure,
     sanitise,
@@ -57,6 +58,9 @@ STANDFIRST_WORDS = frozenset({"standfirst", "dek", "deck", "summary", "subtitle"
                               "strapline", "strap", "sapo", "chapo"})
 BYLINE_WORDS = frozenset({"byline", "author", "authors", "contributor", "contributors"})
 _NOT_BYLINE = frozenset({"bio", "about", "avatar", "box", "image", "img", "photo", "more"})
+#: what may stand between a correction's date and its text on any site: white space
+#: and punctuation (``:``, ``–``, ``—``, ``|``, ``·``...), taken once, up to one space after
+_LEADING_SEPARATOR = re.compile(r"^\s*[:：;|·•/–—―-]*\s?")
 META_WORDS = frozenset({"meta", "dates", "timestamp", "published", "updated", "date", "time",
                         "dateline", "kicker", "eyebrow", "overline", "rubric"})
 
@@ -227,7 +231,8 @@ class _Page:
             (el.get("itemprop") or "") == "articleSection", v)
         out["section"] = ld_text(ld.get("articleSection")) or self.prop("article:section") or \
             section_el
-        out["dateline"] = self._first(elements, early, lambda el: has_class(el, "dateline") and
+        out["dateline"] = self._first(elements, early, lambda el: (has_class(el, "dateline") or
+                                      has_itemprop(el, "dateline")) and
                                       el.getparent() is not None and el.getparent().tag != "p", v)
         page_people = self._page_byline(elements, early)
         out["bylines"] = merge_people(ld_people(ld.get("author")), page_people)
@@ -283,19 +288,27 @@ class _Page:
         return None
 
     def _page_byline(self, elements: list[Any], early: Any) -> list[dict[str, str]]:
+        """The people of the page's byline: schema.org ``author`` items (each one a
+        person), else ``rel=author`` links or author names, else the byline's text."""
+        def in_header(el: Any) -> bool:
+            if any(a.tag == "figure" for a in el.iterancestors()):
+                return False
+            return early(el) or not any(a.tag in ("p", "blockquote") for a in el.iterancestors())
+
         for el in elements:
             words = class_words(el)
+            is_author = has_itemprop(el, "author")
             is_byline = (words & BYLINE_WORDS and not words & _NOT_BYLINE) or \
-                "author" in (el.get("rel") or "").split() or el.get("itemprop") == "author"
-            if not is_byline or not text_of(el) or any(a.tag == "figure" for a in el.iterancestors()):
+                "author" in (el.get("rel") or "").split() or is_author
+            if not is_byline or not text_of(el) or not in_header(el):
                 continue
-            if not early(el) and any(a.tag in ("p", "blockquote") for a in el.iterancestors()):
-                continue
-            self.consumed.append(el)
-            parts = [n for n in el.iter() if n is not el and isinstance(n.tag, str) and (
-                has_class(n, "byline-person") or n.get("itemprop") == "author")]
-            if el.get("itemprop") == "author":
-                parts = [el]
+            if is_author:  # microdata people need no container: take every one of them
+                parts = [n for n in elements if has_itemprop(n, "author") and in_header(n)
+                         and not any(has_itemprop(a, "author") for a in n.iterancestors())]
+            else:
+                parts = [n for n in el.iter() if n is not el and isinstance(n.tag, str)
+                         and has_itemprop(n, "author")]
+            self.consumed += _author_container(parts) if is_author else [el]
             people = [p for p in (structured_person(n, self.verbatim) for n in parts) if p]
             if not people:
                 names = [n for n in el.iter() if n is not el and isinstance(n.tag, str) and (
@@ -361,17 +374,22 @@ class _Page:
             out["lead_image"] = {**meta_image, "alt": alt}
 
     def _tail_fields(self, out: dict[str, Any], elements: list[Any]) -> None:
-        """Rights line and corrections (exporter's own rendering, and pages like it)."""
+        """Rights line (``rights`` class or ``copyrightNotice``) and corrections: an
+        element whose class says ``correction`` holding a ``<time datetime>``."""
+        taken: set[Any] = set()
         for el in elements:
-            if has_class(el, "rights") and not out.get("rights") and len(text_of(el)) <= 300 \
+            if (has_class(el, "rights") or has_itemprop(el, "copyrightNotice")) \
+                    and not out.get("rights") and len(text_of(el)) <= 300 \
                     and not any(a.tag == "figure" for a in el.iterancestors()):
                 out["rights"] = text_of(el, self.verbatim)
                 self.consumed.append(el)
-            elif has_class(el, "correction"):
+            elif "correction" in class_words(el) and len(el.findall(".//time")) == 1 and \
+                    not any(a in taken for a in el.iterancestors()):
                 correction = self._correction(el)
                 if correction:
                     out.setdefault("corrections", []).append(correction)
                     self.consumed.append(el)
+                    taken.add(el)
             elif has_class(el, "corrections"):
                 self.consumed.append(el)
 
@@ -383,13 +401,12 @@ class _Page:
         if parse_timestamp(value) is None and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
             log.warning("%s: corrections: date %r has no UTC offset; left out", self.source, value)
             return None
-        sep = next((n for n in el.iter() if has_class(n, "correction-sep")), None)
-        start = sep if sep is not None else time
-        parts = [start.tail or ""]
-        for sib in start.itersiblings():
+        # the text after the date, whatever separates them (a colon, a dash, a bar...)
+        parts = [time.tail or ""]
+        for sib in time.itersiblings():
             parts += [text_of(sib, True), sib.tail or ""]
-        text = "".join(parts)
-        text = text if self.verbatim else " ".join(text.split()).lstrip(":–— ").strip()
+        text = _LEADING_SEPARATOR.sub("", "".join(parts), count=1)
+        text = text if self.verbatim else " ".join(text.split())
         return {"date": value, "text": text} if text.strip() else None
 
     def _standfirst_fallback(self, out: dict[str, Any]) -> None:
@@ -419,6 +436,23 @@ def _is_standfirst(el: Any) -> bool:
         return False
     return bool(class_words(el) & STANDFIRST_WORDS) or (el.get("itemprop") or "") in (
         "description", "alternativeHeadline")
+
+
+def _author_container(parts: list[Any]) -> list[Any]:
+    """What to take out of the page with microdata authors: the element holding
+    them when it holds little else (``<div><span>A</span> and <span>B</span></div>``),
+    else the authors alone."""
+    if not parts:
+        return []
+    holder = parts[0].getparent()
+    for part in parts[1:]:
+        if holder is None:
+            break
+        holder = _common_ancestor(holder, part)
+    if holder is None or holder.tag in ("article", "main", "body", "header", "html"):
+        return parts
+    rest = len(text_of(holder)) - sum(len(text_of(p)) for p in parts)
+    return [holder] if rest <= 12 else parts
 
 
 def _common_ancestor(a: Any, b: Any) -> Any:

@@ -76,6 +76,12 @@ def has_class(el: Any, *names: str) -> bool:
     return any(n in tokens for n in names)
 
 
+def has_itemprop(el: Any, *names: str) -> bool:
+    """A schema.org microdata property of the element (``itemprop`` holds a token list)."""
+    tokens = (el.get("itemprop") or "").split()
+    return any(n in tokens for n in names)
+
+
 def is_chrome(el: Any) -> bool:
     """Page chrome by tag, ARIA role, hidden state or class/id words (ad, share, related...)."""
     if not isinstance(el.tag, str):
@@ -132,7 +138,9 @@ def sanitise(el: Any) -> Any:
 
     cleaned = nh3.clean(
         raw, tags=set(ALLOWED_TAGS), clean_content_tags=set(DROP_TAGS),
-        attributes={"*": {"class"}, "a": {"href"}, "img": {"src", "alt", "width", "height"},
+        # class and schema.org microdata: what the converters read a part's meaning by
+        attributes={"*": {"class", "itemprop", "itemscope", "itemtype"}, "a": {"href"},
+                    "img": {"src", "alt", "width", "height"},
                     "time": {"datetime"}},
         attribute_filter=keep, url_schemes={"http", "https", "mailto", "data"},
         link_rel=None, strip_comments=True)

@@ -13,7 +13,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from exporter.readers.html.chrome import class_words, has_class, text_of
+from exporter.readers.html.chrome import class_words, has_class, has_itemprop, text_of
 from exporter.readers.text.rules import split_caption
 
 _CREDIT_LABEL = re.compile(r"^\s*(?:photo(?:graph)?s?|pictures?|image|credit|foto|illustration|"
@@ -60,7 +60,7 @@ def _credit_elements(figure: Any) -> list[Any]:
         if not isinstance(node.tag, str) or node is figure:
             continue
         credit = has_class(node, *_CREDIT_CLASSES) or bool(class_words(node) & _CREDIT_WORDS) \
-            or (node.get("itemprop") or "") in ("copyrightHolder", "creator", "author", "creditText")
+            or has_itemprop(node, "copyrightHolder", "creator", "author", "creditText")
         if credit and not any(anc in found for anc in node.iterancestors()):
             found.append(node)
     return found
@@ -89,8 +89,10 @@ def parse_figure(figure: Any, base_url: str | None, verbatim: bool = False
             credit = _CREDIT_LABEL.sub("", credit)
     caption = None
     if caption_el is not None:
-        exact = next((n for n in caption_el.iter() if has_class(n, "caption", "caption-text")
-                      and n is not caption_el), None)
+        inner = [n for n in caption_el.iter() if n is not caption_el and isinstance(n.tag, str)]
+        exact = next((n for n in inner if has_itemprop(n, "caption")), None)
+        if exact is None:
+            exact = next((n for n in inner if has_class(n, "caption", "caption-text")), None)
         if exact is not None:
             caption = text_of(exact, verbatim)
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from exporter.readers.html.chrome import BLOCK_TAGS, has_class, text_of
+from exporter.readers.html.chrome import BLOCK_TAGS, has_class, has_itemprop, text_of
 
 _DASH = re.compile(r"^\s*(?:—|―|–|-{1,2}|~)\s*")
 
@@ -27,28 +27,72 @@ def person_from_text(text: str) -> dict[str, str] | None:
     return person if person["name"] else None
 
 
-def structured_person(el: Any, verbatim: bool) -> dict[str, str] | None:
-    """A person marked up with name/role/organisation parts (exporter's own rendering too)."""
-    def part(*classes: str, itemprops: tuple[str, ...] = ()) -> str | None:
-        for node in el.iter():
-            if node is el or not isinstance(node.tag, str):
+#: class names CMSs give a person's parts (generic words, no one site's private names)
+_NAME_CLASSES = ("author-name", "name")
+_ROLE_CLASSES = ("role", "job-title", "jobtitle", "author-title", "author-role")
+_ORG_CLASSES = ("organisation", "organization", "affiliation", "author-org")
+
+
+def _person_scope(el: Any) -> Any:
+    """The element whose microdata describe the person: ``el`` when it is an item,
+    else the first schema.org ``Person`` item inside it, else ``el`` itself."""
+    if el.get("itemscope") is not None:
+        return el
+    return next((n for n in el.iter() if isinstance(n.tag, str) and
+                 n.get("itemscope") is not None and
+                 (n.get("itemtype") or "").rstrip("/").endswith("/Person")), el)
+
+
+def _own_nodes(scope: Any) -> list[Any]:
+    """The descendants of ``scope`` that belong to it, not to an item nested in it
+    (an ``affiliation`` Organization's own ``name`` is not the person's)."""
+    out: list[Any] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
                 continue
-            if has_class(node, *classes) or (node.get("itemprop") or "") in itemprops:
-                value = text_of(node, verbatim)
-                return value if value.strip() else None
+            out.append(child)
+            if child.get("itemscope") is None:
+                walk(child)
+
+    walk(scope)
+    return out
+
+
+def _value(node: Any, verbatim: bool) -> str | None:
+    """A property's text; a nested item (``Organization``) gives its ``name``."""
+    if node.get("itemscope") is not None:
+        named = next((n for n in _own_nodes(node) if has_itemprop(n, "name")), None)
+        if named is not None:
+            node = named
+    value = text_of(node, verbatim)
+    return value if value.strip() else None
+
+
+def structured_person(el: Any, verbatim: bool) -> dict[str, str] | None:
+    """A person marked up with name/role/organisation parts: schema.org microdata
+    (``name``, ``jobTitle``, ``affiliation``/``worksFor``) first, then the generic
+    class names CMSs use, then a ``<cite>`` as the name."""
+    scope = _person_scope(el)
+    nodes = _own_nodes(scope)
+
+    def part(props: tuple[str, ...], classes: tuple[str, ...]) -> str | None:
+        for test in (lambda n: has_itemprop(n, *props), lambda n: has_class(n, *classes)):
+            found = next((n for n in nodes if test(n)), None)
+            if found is not None:
+                return _value(found, verbatim)
         return None
 
-    name = part("byline-name", "author-name", "name", itemprops=("name",))
+    name = part(("name",), _NAME_CLASSES)
     if name is None:
-        cites = [c for c in el.iter("cite")]
+        cites = list(scope.iter("cite"))
         name = text_of(cites[0], verbatim) if cites else None
     if name is None or not name.strip():
         return None
     person = {"name": name}
-    role = part("byline-role", "attribution-role", "role", "job-title", "author-title",
-                "jobtitle", itemprops=("jobTitle",))
-    org = part("byline-org", "attribution-org", "organisation", "organization",
-               itemprops=("worksFor", "affiliation"))
+    role = part(("jobTitle",), _ROLE_CLASSES)
+    org = part(("affiliation", "worksFor"), _ORG_CLASSES)
     if role:
         person["role"] = role
     if org:
