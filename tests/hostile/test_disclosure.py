@@ -216,3 +216,23 @@ def test_from_data_with_a_str_source_refuses_absolute_paths_even_from_root(
         export(article, "html", tmp_path / "out")
     assert caught.value.field == "lead_image.src"
     assert "outside the article's folder" in str(caught.value)
+
+
+def test_feed_refuses_a_symlink_in_its_input_folder(tmp_path, secret) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    dated = {**GOOD, "published": "2026-03-02T18:30:00+01:00"}
+    (folder / "good.json").write_text(json.dumps(dated), encoding="utf-8")
+    (folder / "leak.txt").symlink_to(secret)
+    fifo = folder / "pipe.txt"
+    os.mkfifo(fifo)
+    out = tmp_path / "site" / "feed.xml"
+    result = _cli("feed", str(folder), "-o", str(out), "--title", "T",
+                  "--link", "https://news.example/", "--now", "2026-03-03T00:00:00Z", timeout=60)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len([line for line in lines if "leak.txt" in line]) == 1, result.stderr
+    assert any("pipe.txt" in line and "refused" in line for line in lines), result.stderr
+    assert SECRET not in _everything(out.parent)
+    assert "Council approves the budget" in out.read_text(encoding="utf-8")
