@@ -271,13 +271,13 @@ def packaged_image(info: ImageInfo) -> tuple[str, str, bytes]:
     """``(href, media type, bytes)`` of a picture inside the package.
 
     The name is a hash of the bytes (identical pictures are stored once).
-    Type and bytes come from :func:`exporter.media_safety.publishable`: the
+    Type and bytes come from :func:`exporter.resources.media.publishable`: the
     content decides, rasters EPUB readers need not support (TIFF, BMP...)
     are re-encoded to PNG and an SVG is rebuilt without scripts or links out.
     """
     import hashlib
 
-    from exporter.media_safety import publishable
+    from exporter.resources.media import publishable
 
     published = publishable(info)
     digest = hashlib.sha256(published.data).hexdigest()[:20]

@@ -15,7 +15,7 @@ through the resource gate (refused or broken: the article fails, as in every
 format) and published as ``media/<id>-<hash><ext>`` next to the output, at
 ``<base_url>media/...``, with the type and extension its content has (a
 re-encoded PNG for rasters other than JPEG/PNG/GIF/WebP, a sanitised SVG;
-see :mod:`exporter.media_safety`). The writer never writes that file: it
+see :mod:`exporter.resources.media`). The writer never writes that file: it
 lists it in :meth:`RssWriter.companion_files` and the caller (``export``,
 ``exporter feed``) copies it through the gate, like every other output. With
 no base URL the picture is left out of ``content:encoded``, the item keeps
@@ -152,7 +152,7 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
     when a picture is refused or unreadable.
     """
     from exporter.errors import ResourceError
-    from exporter.media_safety import publishable
+    from exporter.resources.media import publishable
     from exporter.resources import ResourceGate, image_fields
 
     base = base_url_of(options.base_url)
@@ -182,7 +182,7 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
             continue
         # What is published is decided by the content, never the file name:
         # verified JPEG/PNG/GIF/WebP as they are, other rasters re-encoded to
-        # PNG, SVG rebuilt without scripts or outside links (exporter.media_safety).
+        # PNG, SVG rebuilt without scripts or outside links (exporter.resources.media).
         try:
             published = publishable(info)
         except ResourceError as exc:

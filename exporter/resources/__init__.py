@@ -455,7 +455,7 @@ def inspect_image(res: Resource) -> ImageInfo:
     ``image/bmp``). The pixels are decoded with truncated images refused, so
     a cut-off PNG or JPEG fails here, naming the field, instead of being
     published with a grey band. SVG is recognised by its root element; what
-    is published of it is decided by :mod:`exporter.media_safety`.
+    is published of it is decided by :mod:`exporter.resources.media`.
     """
     head = res.data[:512].lstrip()
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in res.data[:2048]):
