@@ -160,6 +160,19 @@ def heading_ids(article: Article, prefix: str = "") -> dict[int, str]:
 ImageUrl = Callable[[Image], "str | None"]
 
 
+#: the microdata attributes the template writes; values are Jinja-escaped (no quote inside)
+_MICRODATA = re.compile(r' item(?:scope|type|prop)="[^"]*"')
+
+
+def strip_microdata(html: str) -> str:
+    """``html`` without ``itemscope``/``itemtype``/``itemprop`` attributes.
+
+    Safe on the rendering's own output only: attribute values there are
+    escaped, and a text node cannot hold ``"`` next to `` item…=`` unescaped.
+    """
+    return _MICRODATA.sub("", html)
+
+
 def _source_url(image: Image) -> str | None:
     return image.src
 
@@ -209,15 +222,19 @@ class Renderer:
         }
 
     def article_html(self, article: Article, image_url: ImageUrl | None = None,
-                     id_prefix: str = "") -> str:
+                     id_prefix: str = "", microdata: bool = True) -> str:
         """The ``<article>`` element: what every HTML-based format shows.
 
         ``image_url`` maps an image to the URL this format uses for it (a
         packaged path, a data: URI, an absolute URL) or None to leave the
-        picture out and keep its caption and credit.
+        picture out and keep its caption and credit. ``microdata=False`` leaves
+        out the schema.org attributes: feed readers' sanitisers (feedparser's,
+        the W3C validator's safe list) know no ``itemprop``, and an item's
+        content is shown inside somebody else's page, where it means nothing.
         """
         template = self.env.get_template("article.html.j2")
-        return template.render(self.context(article, image_url, id_prefix))
+        html = template.render(self.context(article, image_url, id_prefix))
+        return html if microdata else strip_microdata(html)
 
     def page_html(self, article: Article, image_url: ImageUrl | None = None,
                   css: str = "", extra_head: str = "") -> str:

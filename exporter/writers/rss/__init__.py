@@ -152,8 +152,8 @@ def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
     when a picture is refused or unreadable.
     """
     from exporter.errors import ResourceError
-    from exporter.resources.media import publishable
     from exporter.resources import ResourceGate, image_fields
+    from exporter.resources.media import publishable
 
     base = base_url_of(options.base_url)
     plan = MediaPlan({}, {}, [], [])
@@ -260,7 +260,8 @@ def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedI
         image = MediaImage(url=url, media_type=media_type, width=width or lead.width,
                            height=height or lead.height, length=length,
                            caption=lead.caption, credit=lead.credit, alt=lead.alt)
-    content = options.renderer.article_html(article, lambda img: plan.urls.get(img.src))
+    content = options.renderer.article_html(article, lambda img: plan.urls.get(img.src),
+                                            microdata=False)
     return FeedItem(
         title=article.headline,
         link=link,
