@@ -319,7 +319,7 @@ def run_export(ctx: Context, inputs: Sequence[str], names: Sequence[str], out_di
                options: WriteOptions, quiet: bool, *, jobs: int | None = None,
                timeout: float | None = 120, force: bool = False, as_json: bool = False,
                executor: str = "auto", scheduler: str | None = None) -> list[Path]:
-    """Export every input in every format (exporter/batch.py: parallel, incremental).
+    """Export every input in every format (exporter/batch/: parallel, incremental).
 
     Failures are recorded in ``ctx``, not raised; ``ctx.skipped`` counts the
     outputs that were already up to date.

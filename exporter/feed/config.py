@@ -131,7 +131,7 @@ def parse_now(text: str) -> datetime:
     return when
 
 
-# --- the `exporter feed` command (cli.py declares the options, this runs them) -----------
+# --- the `exporter feed` command (cli/ declares the options, this runs them) -----------
 
 
 def _summary(result: Any) -> str:

@@ -1,6 +1,6 @@
 """Low-level WordprocessingML pieces python-docx has no API for.
 
-Used by the DOCX writer (``exporter/writers/docx.py``) and the reference
+Used by the DOCX writer (``exporter/writers/docx/``) and the reference
 document script: runs with direct formatting, external hyperlinks, complex
 fields (``SEQ Figure``), picture alt text, element ordering inside ``w:pPr``
 and ``w:rPr``. Imports python-docx, so only import it lazily (inside
