@@ -129,7 +129,7 @@ def test_malformed_page_with_scripts_iframes_forms_and_unsafe_links():
     assert quote.content == '"We would rather be a week late than a million euros wrong."'
     assert counts(a) == {"paragraph": 8, "quote": 1}  # the table's three rows are paragraphs
     text = all_text(a)
-    assert "stalling tactic" in text and "Transport | €410m" in text
+    assert "stalling tactic" in text and "Transport; €410m" in text  # table cells, joined by the reader
     assert_no_chrome(a)
     links = [n for b in a.body if b.type == "paragraph" and not isinstance(b.content, str)
              for n in b.content if getattr(n, "type", "") == "link"]
@@ -327,3 +327,13 @@ def test_html_reader_source_names_none_of_the_renderings_classes_or_wording():
         for forbidden in ("byline-", "attribution-role", "attribution-org", "attribution-name",
                           "-sep", "exporter.rendering", "from exporter import rendering"):
             assert forbidden not in text, f"{path.name} names {forbidden!r}"
+
+
+def test_table_rows_become_paragraphs_with_cells_joined_by_semicolons(caplog):
+    page = ("<html><body><article><h1>Fares</h1><p>The new fares:</p><table>"
+            "<tr><th>Zone</th><th>Fare</th></tr><tr><td>Inner</td><td>€1.80</td></tr>"
+            "</table></article></body></html>")
+    with caplog.at_level(logging.WARNING, logger="exporter"):
+        a = HtmlReader().read(page.encode(), "fares.html")
+    assert [b.content for b in a.body] == ["The new fares:", "Zone; Fare", "Inner; €1.80"]
+    assert any("cells joined with '; '" in r.getMessage() for r in caplog.records)

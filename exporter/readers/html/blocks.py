@@ -68,6 +68,10 @@ __all__ = [
 
 log = logging.getLogger("exporter")
 
+#: between the cells of a table row read as one paragraph: plain punctuation of the
+#: reader's own, not a separator of the rendering (which the reader never spells)
+CELL_JOINER = "; "
+
 
 class BlockBuilder(InlineBuilder):
     """Turns a sanitised tree into the canonical ``body`` list."""
@@ -208,11 +212,11 @@ class BlockBuilder(InlineBuilder):
     def _table(self, el: Any, out: list[dict[str, Any]]) -> None:
         if not self._warned_table:
             log.warning("%s: body: a table has no place in the article model; each row became "
-                        "a paragraph (cells joined with ' | ')", self.source)
+                        "a paragraph (cells joined with %r)", self.source, CELL_JOINER)
             self._warned_table = True
         for row in el.iter("tr"):
             cells = [text_of(c) for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
-            line = " | ".join(c for c in cells if c)
+            line = CELL_JOINER.join(c for c in cells if c)
             if line:
                 out.append({"type": "paragraph", "content": line})
 
