@@ -49,9 +49,9 @@ def ld_article(data: Any, depth: int = 0) -> dict[str, Any] | None:
         return None
     if isinstance(data, list):
         items = [ld_article(x, depth + 1) for x in data]
-        found = [x for x in items if x]
-        return next((x for x in found if "NewsArticle" in str(x.get("@type"))), None) or \
-            next(iter(found), None)
+        articles = [x for x in items if x]
+        return next((x for x in articles if "NewsArticle" in str(x.get("@type"))), None) or \
+            next(iter(articles), None)
     if not isinstance(data, dict):
         return None
     kinds = data.get("@type")
@@ -81,8 +81,8 @@ def ld_people(value: Any) -> list[dict[str, str]]:
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str) and item.strip() and not item.startswith(("http://", "https://")):
             people.append({"name": " ".join(item.split())})
-        elif isinstance(item, dict) and ld_text(item.get("name")):
-            person = {"name": ld_text(item["name"])}
+        elif isinstance(item, dict) and (name := ld_text(item.get("name"))):
+            person = {"name": name}
             role = ld_text(item.get("jobTitle"))
             org = ld_text(item.get("worksFor") or item.get("affiliation"))
             if role:
