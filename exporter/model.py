@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -37,15 +38,74 @@ SCHEMA_VERSION = 1
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 
 
+#: deepest nesting of em/strong/link inside one another (real copy uses 2 or 3);
+#: the writers, pickling for a worker and deep copies all recurse once per level
+MAX_INLINE_DEPTH = 32
+#: deepest nesting of objects and lists in the input data (32 inline levels need about 70)
+MAX_DATA_DEPTH = 100
+#: longest id: ``<id>-<16 hex>.webp`` (an RSS media file) plus the 14 characters of
+#: its temporary name (``.<name>.<8 random>.tmp``) must fit a 255-byte file name
+MAX_ID_LENGTH = 200
+_INLINE_TYPES = ("em", "strong", "link")
+
+
+def check_nesting(data: Any, source: str | Path | None = None) -> None:
+    """Refuse input nested too deeply to render, naming the field (before any recursion).
+
+    Walks the raw data with an explicit stack, so the check itself cannot hit
+    the recursion limit. Sets are refused too: they have no order, so every
+    output would change with the hash seed.
+    """
+    # (value, field path, container depth, inline depth, path of the outermost inline field)
+    stack: list[tuple[Any, str, int, int, str]] = [(data, "", 0, 0, "")]
+    while stack:
+        value, path, depth, inline, top = stack.pop()
+        if isinstance(value, set | frozenset):
+            raise InputError("a set has no order; use a list", source=source, field=path or None)
+        if not isinstance(value, dict | list | tuple):
+            continue
+        if depth >= MAX_DATA_DEPTH:
+            raise InputError(f"nested deeper than {MAX_DATA_DEPTH} levels", source=source,
+                             field=path.split(".")[0].split("[")[0] or None)
+        if isinstance(value, dict):
+            if value.get("type") in _INLINE_TYPES:
+                inline += 1
+                if inline == 1:
+                    top = path[:path.rindex("[")] if path.endswith("]") else path
+                if inline > MAX_INLINE_DEPTH:
+                    raise InputError(f"inline nesting deeper than {MAX_INLINE_DEPTH} levels",
+                                     source=source, field=top or None)
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1, inline, top)
+                         for k, v in value.items())
+        else:
+            stack.extend((v, f"{path}[{i}]", depth + 1, inline, top) for i, v in enumerate(value))
+
+
+def _in_range(value: datetime) -> datetime:
+    """Refuse an instant whose UTC value is out of Python's range, or within a day of it.
+
+    ``9999-12-31T23:59:59-23:59`` is year 10000 in UTC: the DOCX, EPUB and RSS
+    writers convert to UTC and failed with OverflowError.
+    """
+    try:
+        utc = value.astimezone(UTC)
+        _ = (utc - timedelta(days=1), utc + timedelta(days=1))  # room for the writers' arithmetic
+    except OverflowError:
+        raise ValueError("date and time out of range once converted to UTC "
+                         "(years 0001 to 9999)") from None
+    return value
+
+
 def _iso(value: datetime | date) -> str:
     # isoformat keeps "+00:00" where pydantic would write "Z": round trips stay exact.
     return value.isoformat()
 
 
-Timestamp = Annotated[AwareDatetime, PlainSerializer(_iso, return_type=str)]
+Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range), PlainSerializer(_iso, return_type=str)]
 """An ISO 8601 instant with a UTC offset; a naive time is refused."""
 
-DateOrTimestamp = Annotated[AwareDatetime | date, PlainSerializer(_iso, return_type=str)]
+DateOrTimestamp = Annotated[Annotated[AwareDatetime, AfterValidator(_in_range)] | date,
+                            PlainSerializer(_iso, return_type=str)]
 
 
 class _Node(BaseModel):
@@ -207,7 +267,7 @@ class Article(_Node):
     """One news article in canonical form (schema version 1)."""
 
     #: stable slug naming the output files; derived from the headline when absent
-    id: str = Field(default="", pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: str = Field(default="", pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=MAX_ID_LENGTH)
     #: the headline; required and non-empty
     headline: str
     #: the dek / summary line under the headline
@@ -303,6 +363,7 @@ class Article(_Node):
         """
         if not isinstance(data, dict):
             raise InputError(f"expected a JSON object, got {type(data).__name__}", source=source)
+        check_nesting(data, source)  # before clean_tree and pydantic, which recurse
         found: list[str] = []
         data = clean_tree(data, found=found)
         for field in found:
@@ -358,6 +419,9 @@ def validation_to_input_error(exc: ValidationError, source: str | Path | None) -
         msg = "date and time must include a UTC offset (e.g. +00:00); naive times are ambiguous"
     elif best["type"] == "extra_forbidden":
         msg = "unknown field"
+    elif best["type"] == "string_too_long" and tuple(best["loc"]) == ("id",):
+        msg = (f"longer than {MAX_ID_LENGTH} characters: output file names are made from it "
+               "and must fit in 255 bytes")
     elif best["type"] == "missing":
         msg = "required field is missing"
     path = field_path(tuple(best["loc"]))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from exporter.errors import InputError
 from exporter.readers import Reader, build_article, decode_utf8
+from exporter.readers.yaml_loader import load_plain
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -62,7 +63,8 @@ def split_front_matter(text: str, origin: str | Path | None) -> tuple[dict[str, 
         raise InputError("no YAML front matter: a Markdown article starts with '---', "
                          "the fields (at least 'headline'), then '---'", source=origin)
     try:
-        meta = yaml.safe_load(match.group(1))
+        # Aliases, deep nesting and non-JSON tags (!!set...) are refused: see yaml_loader.
+        meta = load_plain(match.group(1), origin, first_line=2)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""

@@ -22,6 +22,7 @@ from exporter.errors import InputError
 from exporter.readers import Reader, build_article, decode_utf8
 from exporter.readers.html import parse_page
 from exporter.readers.html.meta import people_from_text
+from exporter.readers.json import parse_json
 from exporter.readers.text import parse_timestamp
 from exporter.text import slugify
 
@@ -52,17 +53,13 @@ class NinjsReader(Reader):
             return False
         try:
             doc = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return False
         return is_ninjs(doc)
 
     def read(self, data: bytes, origin: str | Path | None = None) -> Article:
         text = decode_utf8(data, origin)
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                             source=origin) from None
+        doc = parse_json(text, origin)  # every decoder failure as one InputError line
         if not isinstance(doc, dict):
             raise InputError(f"expected a ninjs JSON object, got {type(doc).__name__}",
                              source=origin)

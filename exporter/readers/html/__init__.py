@@ -256,10 +256,10 @@ class _Page:
                 out["direction"] = direction
         keywords = ld.get("keywords")
         if isinstance(keywords, str):
-            keywords = [k for k in re.split(r"\s*,\s*", keywords)]
+            keywords = keywords.split(",")  # each is trimmed below ("\s*,\s*" was quadratic)
         if not keywords:
-            keywords = self.props.get("article:tag") or re.split(
-                r"\s*,\s*", self.prop("news_keywords", "keywords") or "")
+            keywords = self.props.get("article:tag") or (
+                self.prop("news_keywords", "keywords") or "").split(",")
         out["tags"] = [" ".join(k.split()) for k in keywords if isinstance(k, str) and k.strip()]
         out["url"] = self.url
         out["rights"] = out.get("rights") or ld_text(ld.get("copyrightNotice")) or \
@@ -419,7 +419,8 @@ class _Page:
         first = next((b for b in out.get("body", []) if b["type"] == "paragraph"), None)
         if first is not None:
             text = first["content"] if isinstance(first["content"], str) else _plain(first["content"])
-            stem = re.sub(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*$", "", description).strip()
+            # rstrip first: a leading \s* in the pattern backtracked quadratically on spaces
+            stem = re.sub(r"(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)$", "", description.rstrip()).strip()
             if text.startswith(stem) or " ".join(text.split()).startswith(stem):
                 return  # an excerpt of the first paragraph, not a standfirst
         out["standfirst"] = description

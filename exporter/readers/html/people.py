@@ -170,9 +170,14 @@ def _text_before(holder: Any, target: Any) -> str:
 def _strip_trailing_dash(holder: Any) -> None:
     """Drop the ``—`` left dangling at the end of the quote once its closing cite is gone."""
     if len(holder):
-        holder[-1].tail = re.sub(r"\s*(?:—|―|–|-{1,2})?\s*$", "", holder[-1].tail or "") or None
+        holder[-1].tail = _without_trailing_dash(holder[-1].tail or "") or None
     else:
-        holder.text = re.sub(r"\s*(?:—|―|–|-{1,2})?\s*$", "", holder.text or "")
+        holder.text = _without_trailing_dash(holder.text or "")
+
+
+def _without_trailing_dash(text: str) -> str:
+    r"""``text`` without trailing space, one dash, space; linear, unlike ``\s*-?\s*$``."""
+    return re.sub(r"(?:—|―|–|-{1,2})$", "", text.rstrip()).rstrip()
 
 
 def _remove(el: Any) -> None:

@@ -49,8 +49,17 @@ _CHROME_PREFIX = re.compile(r"^(?:read more|related|also read|see also|read also
 _COOKIE = re.compile(r"\bcookies?\b", re.I)
 _COOKIE_BANNER = re.compile(r"^(?:we use cookies\b|this (?:site|website) uses cookies\b)"
                             r"|\b(?:accept|reject|manage)\b.*\bcookies?\b|\bcookies?\b.*\b(?:settings|policy|preferences|consent)\b", re.I)
-_BREADCRUMB = re.compile(r"^[^.!?]{1,80}(?:\s[›»>/|]\s[^.!?]{1,80})+$")
+# A breadcrumb is crumbs of 1-80 characters without sentence punctuation, joined
+# by a spaced separator. It is checked by splitting on the separator, not by one
+# regex: ``[^.!?]{1,80}(?:\s[›»>/|]\s[^.!?]{1,80})+`` lets a crumb swallow
+# separators, and a line like ``a / a / ... x.`` then took exponential time.
+_CRUMB_SEPARATOR = re.compile(r"\s[›»>/|]\s")
+_SENTENCE_PUNCTUATION = re.compile(r"[.!?]")
+_MAX_CRUMB = 80
 _NO_TEXT = re.compile(r"^[\W_]+$")
+#: the longest line a whole-line rule (chrome phrase, date line) looks at; real
+#: ones are under 100 characters, and the bound keeps the regexes' backtracking small
+_MAX_RULE_LINE = 200
 
 
 def is_chrome(line: str) -> bool:
@@ -58,7 +67,9 @@ def is_chrome(line: str) -> bool:
     core = line.strip().rstrip(":›»>|…").strip()
     if not core or _NO_TEXT.match(core):
         return True
-    if _CHROME.match(core) or _CHROME_PREFIX.match(line.strip()):
+    # No chrome phrase is longer than _MAX_RULE_LINE; the cap also bounds the
+    # backtracking of _CHROME's ``\s*[-:|]?\s*`` on a long line of spaces.
+    if (len(core) <= _MAX_RULE_LINE and _CHROME.match(core)) or _CHROME_PREFIX.match(line.strip()):
         return True
     return len(line) <= 200 and _COOKIE.search(line) is not None and \
         _COOKIE_BANNER.search(line) is not None
@@ -67,7 +78,23 @@ def is_chrome(line: str) -> bool:
 
 def is_breadcrumb(line: str) -> bool:
     """``News › Middle East``: the site's navigation trail, not a headline."""
-    return _BREADCRUMB.match(line) is not None
+    if _SENTENCE_PUNCTUATION.search(line):
+        return False
+    parts = _CRUMB_SEPARATOR.split(line)
+    if len(parts) < 2:
+        return False
+    crumbs: list[str] = []
+    pending = ""  # an empty part (two separators sharing a space) joins the next crumb
+    for part, sep in zip(parts, [*_CRUMB_SEPARATOR.findall(line), ""], strict=True):
+        pending += part
+        if pending:
+            crumbs.append(pending)
+            pending = ""
+        elif sep:
+            pending = sep
+    if pending:
+        crumbs.append(pending)
+    return len(crumbs) >= 2 and all(len(c) <= _MAX_CRUMB for c in crumbs)
 
 
 _LINK_LIST = re.compile(r"^(?:related(?: articles| stories| content| coverage| topics)?|topics|most (?:read|popular|viewed"
@@ -183,7 +210,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _ZONES = {"gmt": 0, "utc": 0, "z": 0, "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180,
           "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360,
           "pst": -480, "pdt": -420, "ast": 180, "msk": 180, "ist": 330, "jst": 540}
-_DATE_PREFIX = r"(?:(?P<label>first published|published|updated|last updated|last modified|posted|modified)(?: on| at)?\s*:?\s*)?"
+_DATE_PREFIX = r"(?:(?P<label>first published|published|updated|last updated|last modified|posted|modified)(?: on| at)?\s*(?::\s*)?)?"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = r"(?:,?\s*(?:at\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
 _ZONE = r"(?:\s*(?P<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?))?"
@@ -223,6 +250,8 @@ def parse_timestamp(text: str) -> datetime | None:
 def parse_date_line(line: str) -> DateLine | None:
     """A whole line that is only a date (optionally 'Published ...'), else None."""
     text = line.strip()
+    if len(text) > _MAX_RULE_LINE:  # a date line is short; the forms backtrack cubically on spaces
+        return None
     for form in _DATE_FORMS:
         m = form.match(text)
         if not m:
