@@ -71,17 +71,19 @@ CY = Person(name="Cy Adeyemi", organisation="Wire Service")
 
 
 @pytest.mark.parametrize(("value", "language", "expected"), [
-    (datetime(2026, 3, 2, 18, 30, tzinfo=UTC), "en", "2 March 2026, 18:30 UTC"),
-    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "en", "2 March 2026, 18:30 UTC+01:00"),
-    (datetime(2024, 1, 5, 23, 30, tzinfo=MINUS_5_30), "en", "5 January 2024, 23:30 UTC-05:30"),
-    (datetime(2024, 1, 7, 1, 0, tzinfo=PLUS_14), "en", "7 January 2024, 01:00 UTC+14:00"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=UTC), "en", "2 March 2026, 18:30 GMT"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "en", "2 March 2026, 18:30 GMT+1"),
+    (datetime(2024, 1, 5, 23, 30, tzinfo=MINUS_5_30), "en", "5 January 2024, 23:30 GMT-5:30"),
+    (datetime(2024, 1, 7, 1, 0, tzinfo=PLUS_14), "en", "7 January 2024, 01:00 GMT+14"),
     (date(2025, 12, 31), "en", "31 December 2025"),
-    (datetime(2026, 3, 2, 8, 5, tzinfo=UTC), "en-GB", "2 March 2026, 08:05 UTC"),
-    (datetime(2026, 3, 2, 18, 30, tzinfo=UTC), "ar", "2026-03-02, 18:30 UTC"),
-    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "ar", "2026-03-02, 18:30 UTC+01:00"),
-    (datetime(2024, 1, 5, 23, 30, tzinfo=MINUS_5_30), "he", "2024-01-05, 23:30 UTC-05:30"),
-    (date(2025, 12, 31), "ar", "2025-12-31"),
-    (date(2025, 7, 4), "fr", "2025-07-04"),
+    (datetime(2026, 3, 2, 8, 5, tzinfo=UTC), "en-GB", "2 March 2026, 08:05 GMT"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=UTC), "ar", "2 مارس 2026، 6:30 م غرينتش"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "ar", "2 مارس 2026، 6:30 م غرينتش+1"),
+    (datetime(2024, 1, 5, 23, 30, tzinfo=MINUS_5_30), "he", "5 בינואר 2024, 23:30 GMT-5:30\u200e"),
+    (date(2025, 12, 31), "ar", "31 ديسمبر 2025"),
+    (date(2025, 7, 4), "fr", "4 juillet 2025"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "fr", "2 mars 2026 à 18:30 UTC+1"),
+    (datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1), "en-US", "March 2, 2026, 6:30\u202fPM GMT+1"),
 ])
 def test_format_date(value, language, expected):
     assert format_date(value, language) == expected
@@ -99,7 +101,7 @@ def test_every_english_month_name(month, name):
 def test_the_time_is_the_articles_own_never_converted():
     # 23:30 at -05:30 is 05:00 UTC the next day; the reader sees the newsroom's clock
     assert format_date(datetime(2024, 1, 5, 23, 30, tzinfo=MINUS_5_30)) \
-        == "5 January 2024, 23:30 UTC-05:30"
+        == "5 January 2024, 23:30 GMT-5:30"
 
 
 def test_labels_by_primary_language():
@@ -107,25 +109,26 @@ def test_labels_by_primary_language():
     assert labels("en-US")["updated"] == "Updated"
     assert labels("ar")["published"] == "نُشر"
     assert labels("he-IL")["corrections"] == "תיקונים"
-    assert labels("fr") == {"published": "Published", "updated": "Updated",
-                            "corrections": "Corrections", "contents": "Contents",
-                            "figure": "Figure"}
+    assert labels("fr") == {"published": "Publié le", "updated": "Mis à jour le",
+                            "corrections": "Rectificatifs", "contents": "Sommaire",
+                            "figure": "Figure", "by": "Par", "page": "Page {page} sur {pages}"}
+    assert labels("pt-BR")["updated"] == "Atualizado em"  # pt-BR -> pt
 
 
 def test_date_line():
     published = datetime(2026, 3, 2, 18, 30, tzinfo=PLUS_1)
     updated = datetime(2026, 3, 3, 8, 15, tzinfo=PLUS_1)
     assert date_line_text(published, updated) \
-        == "Published 2 March 2026, 18:30 UTC+01:00 · Updated 3 March 2026, 08:15 UTC+01:00"
-    assert date_line_text(published, None) == "Published 2 March 2026, 18:30 UTC+01:00"
-    assert date_line_text(None, updated) == "Updated 3 March 2026, 08:15 UTC+01:00"
+        == "Published 2 March 2026, 18:30 GMT+1 · Updated 3 March 2026, 08:15 GMT+1"
+    assert date_line_text(published, None) == "Published 2 March 2026, 18:30 GMT+1"
+    assert date_line_text(None, updated) == "Updated 3 March 2026, 08:15 GMT+1"
     assert date_line_text(None, None) == ""
     assert date_line_text(published, updated, "ar") \
-        == "نُشر 2026-03-02, 18:30 UTC+01:00 · حُدّث 2026-03-03, 08:15 UTC+01:00"
+        == "نُشر 2 مارس 2026، 6:30 م غرينتش+1 · حُدّث 3 مارس 2026، 8:15 ص غرينتش+1"
     assert date_line_parts(published, updated) == (
-        Part("published", "Published 2 March 2026, 18:30 UTC+01:00", published),
+        Part("published", "Published 2 March 2026, 18:30 GMT+1", published),
         Part("dates-sep", " · "),
-        Part("updated", "Updated 3 March 2026, 08:15 UTC+01:00", updated),
+        Part("updated", "Updated 3 March 2026, 08:15 GMT+1", updated),
     )
 
 
@@ -208,8 +211,8 @@ def test_inline_text():
 
 def test_correction_line():
     fix = Correction(date=datetime(2026, 3, 3, 8, 15, tzinfo=PLUS_1), text="It is 14 km.")
-    assert correction_text(fix) == "3 March 2026, 08:15 UTC+01:00: It is 14 km."
-    assert correction_text(fix, "ar") == "2026-03-03, 08:15 UTC+01:00: It is 14 km."
+    assert correction_text(fix) == "3 March 2026, 08:15 GMT+1: It is 14 km."
+    assert correction_text(fix, "ar") == "3 مارس 2026، 8:15 ص غرينتش+1: It is 14 km."
     day = Correction(date=date(2025, 1, 3), text="A fix.")
     assert correction_text(day) == "3 January 2025: A fix."
     assert correction_parts(day) == (Part(None, "3 January 2025", date(2025, 1, 3)),
@@ -261,7 +264,7 @@ def test_corrections_order_does_not_depend_on_the_time_zone():
     expected = ["the 6th, no time", "23:00 UTC on the 5th"]
     assert utc["sorted"] == kiritimati["sorted"] == expected
     assert utc["html"] == kiritimati["html"] == [
-        "6 January 2024: the 6th, no time", "5 January 2024, 23:00 UTC: 23:00 UTC on the 5th"]
+        "6 January 2024: the 6th, no time", "5 January 2024, 23:00 GMT: 23:00 UTC on the 5th"]
 
 
 # --- the HTML and DOCX read the same words ---------------------------------------------------
@@ -278,7 +281,7 @@ def test_parts_html_keeps_classes_and_escapes():
         '<span class="attribution-org" itemprop="affiliation">City</span>')
     assert str(parts_html(date_line_parts(when, None))) == (
         '<time class="published" itemprop="datePublished" datetime="2026-03-02T18:30:00+01:00">'
-        'Published 2 March 2026, 18:30 UTC+01:00</time>')
+        'Published 2 March 2026, 18:30 GMT+1</time>')
 
 
 def test_rendered_html_fixture_header_lines(tmp_path):
@@ -286,13 +289,13 @@ def test_rendered_html_fixture_header_lines(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert ('<p class="dates"><time class="published" itemprop="datePublished" '
             'datetime="2026-03-02T18:30:00+01:00">'
-            'Published 2 March 2026, 18:30 UTC+01:00</time><span class="dates-sep"> · </span>'
+            'Published 2 March 2026, 18:30 GMT+1</time><span class="dates-sep"> · </span>'
             '<time class="updated" itemprop="dateModified" datetime="2026-03-03T08:15:00+01:00">'
-            'Updated 3 March 2026, 08:15 UTC+01:00</time></p>') in page
+            'Updated 3 March 2026, 08:15 GMT+1</time></p>') in page
     tree = lxml_html.fromstring(page.encode("utf-8"))
     (dates,) = tree.find_class("dates")
     assert dates.text_content() \
-        == "Published 2 March 2026, 18:30 UTC+01:00 · Updated 3 March 2026, 08:15 UTC+01:00"
+        == "Published 2 March 2026, 18:30 GMT+1 · Updated 3 March 2026, 08:15 GMT+1"
     (rubric,) = tree.find_class("rubric")
     assert rubric.text_content() == "City | Transport"
     (byline,) = tree.find_class("byline")
@@ -304,7 +307,7 @@ def test_rendered_html_fixture_header_lines(tmp_path):
     attributions = [f.text_content() for f in tree.find_class("attribution")]
     assert attributions[0] == "— Ines Carvalho, leader of the council"
     (correction,) = tree.find_class("correction")
-    assert correction.text_content() == ("3 March 2026, 08:15 UTC+01:00: An earlier version of "
+    assert correction.text_content() == ("3 March 2026, 08:15 GMT+1: An earlier version of "
                                          "this article gave the route length as 41 km. It is 14 km.")
     assert tree.find(".//meta[@name='keywords']").get("content") \
         == "Transport, Trams, City council, Budget"
@@ -314,7 +317,7 @@ def test_rendered_html_fixture_date_line_in_arabic(tmp_path):
     (path,) = export(load(fixture_path("rtl-arabic")), "html", tmp_path)
     tree = lxml_html.fromstring(path.read_bytes())
     (dates,) = tree.find_class("dates")
-    assert dates.text_content() == "نُشر 2026-05-11, 10:00 UTC+03:00"
+    assert dates.text_content() == "نُشر 11 مايو 2026، 10:00 ص غرينتش+3"
 
 
 def test_docx_reads_the_same_words(tmp_path):
@@ -332,12 +335,12 @@ def test_docx_reads_the_same_words(tmp_path):
         paras.setdefault(style.get(f"{{{ns['w']}}}val") if style is not None else "", []).append(text)
     assert paras["Rubric"] == ["City | Transport"]
     assert paras["Dates"] == [
-        "Published 2 March 2026, 18:30 UTC+01:00 · Updated 3 March 2026, 08:15 UTC+01:00"]
+        "Published 2 March 2026, 18:30 GMT+1 · Updated 3 March 2026, 08:15 GMT+1"]
     assert paras["Caption"][0] == ("Figure 1: A prototype tram on the test track at the Northgate "
                                    "depot in January (Ana Ribeiro/Example News)")
     assert paras["Caption"][1] == ("Figure 2: Planned route of the riverside line, with the four "
                                    "interchange stops marked (Lisbourne City Council)")
-    assert paras["Correction"] == ["3 March 2026, 08:15 UTC+01:00: An earlier version of this "
+    assert paras["Correction"] == ["3 March 2026, 08:15 GMT+1: An earlier version of this "
                                    "article gave the route length as 41 km. It is 14 km."]
     assert core.find("dc:creator", ns).text == "Marta Okonkwo-Silva; Declan Ó Briain"
     assert core.find("cp:keywords", ns).text == "Transport, Trams, City council, Budget"

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 import exporter.rendering.wording as wording
 from exporter.errors import RenderError
 from exporter.model import Break, Em, Image, Inline, Link, Strong
+from exporter.rendering.locales import using_style
 from exporter.text import slugify
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ class Renderer:
             "a": article,
             "lang": article.language,
             "dir": article.dir,
-            "L": wording.labels(article.language),
+            "L": wording.labels(article.language, self.style),
             "image_url": image_url or _source_url,
             "heading_ids": heading_ids(article, id_prefix),
             "prefix": id_prefix,
@@ -233,17 +234,20 @@ class Renderer:
         content is shown inside somebody else's page, where it means nothing.
         """
         template = self.env.get_template("article.html.j2")
-        html = template.render(self.context(article, image_url, id_prefix))
+        with using_style(self.style):  # this style's catalogues word the article
+            html = template.render(self.context(article, image_url, id_prefix))
         return html if microdata else strip_microdata(html)
 
     def page_html(self, article: Article, image_url: ImageUrl | None = None,
                   css: str = "", extra_head: str = "") -> str:
         """A complete HTML document around :meth:`article_html` (HTML and PDF writers)."""
         template = self.env.get_template("page.html.j2")
-        ctx = self.context(article, image_url)
-        ctx.update(body=Markup(self.article_html(article, image_url)), css=Markup(css),
-                   extra_head=Markup(extra_head), byline=wording.byline_text(article.bylines))
-        return template.render(ctx)
+        with using_style(self.style):
+            ctx = self.context(article, image_url)
+            ctx.update(body=Markup(self.article_html(article, image_url)), css=Markup(css),
+                       extra_head=Markup(extra_head),
+                       byline=wording.byline_text(article.bylines, article.language))
+            return template.render(ctx)
 
 
 @lru_cache(maxsize=8)
