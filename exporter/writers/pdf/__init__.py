@@ -4,7 +4,10 @@ The page is :meth:`Renderer.page_html` with the style's ``print.css``. The
 PDF is tagged (PDF/UA-1: structure tree, ``/Lang``, alt text from the model,
 every font embedded) and its metadata comes from the model: Title = headline,
 Author = bylines, Subject = standfirst, Keywords = tags, CreationDate and
-ModDate = ``published`` and ``updated``. Nothing reads the clock, so the same
+ModDate = ``published`` and ``updated``. WeasyPrint's structure tree is
+finished by :mod:`exporter.writers.pdf.tagging` (the running footer an
+artifact, one ``Art`` per article) and the headline's hyphenated compounds
+never break (:mod:`exporter.writers.pdf.compounds`). Nothing reads the clock, so the same
 article gives the same bytes.
 
 Resources are fetched only through :mod:`exporter.writers.pdf.fetcher`, built on the
@@ -34,6 +37,8 @@ from exporter.reproducible import source_date_epoch
 from exporter.resources import ResourceGate, image_fields, load_article_images
 from exporter.writers import Option, WriteOptions, Writer
 from exporter.writers.options import resolve
+from exporter.writers.pdf.compounds import keep_headline_compounds
+from exporter.writers.pdf.tagging import finish_tags
 
 if TYPE_CHECKING:
     from exporter.model import Article
@@ -134,8 +139,8 @@ class PdfWriter(Writer):
         images = load_article_images(article, gate)
         urls = {src: pdf_image_url(src, info) for src, info in images.items()}
         css = self.stylesheet(options)
-        page = options.renderer.page_html(article, lambda image: urls.get(image.src, image.src),
-                                          css="")
+        page = keep_headline_compounds(options.renderer.page_html(
+            article, lambda image: urls.get(image.src, image.src), css=""))
         fetcher = GateFetcher(gate, source=source, field="resource", preloaded=images.values(),
                               by_url={urls[src]: info for src, info in images.items()})
         with self._render_lock, capture_weasyprint() as records:
@@ -147,6 +152,8 @@ class PdfWriter(Writer):
             disarm_attachments(document)
             pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
                                      pdf_identifier=True)
+        # The footer becomes an artifact, the pages' Arts one Art (see tagging).
+        pdf = finish_tags(pdf)
         check_pictures(records, article, html.base_url, urls)
         missing = forward_warnings(records, source, "pdf", fetcher)
         if missing:
