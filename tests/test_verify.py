@@ -450,12 +450,12 @@ def test_date_line_reworded_fails(corrected, tmp_path):
     dist = _copy(out, tmp_path)
     page = dist / f"{article.id}.html"
     text = page.read_text(encoding="utf-8")
-    assert "Updated 5 March 2026, 09:00 UTC" in text
-    page.write_text(text.replace("5 March 2026, 09:00 UTC", "5 Mar 2026, 09:00 UTC"),
+    assert "Updated 5 March 2026, 09:00 GMT" in text
+    page.write_text(text.replace("5 March 2026, 09:00 GMT", "5 Mar 2026, 09:00 GMT"),
                     encoding="utf-8")
     check = verify(article, dist, ["html"]).articles[0].get("html", "date line")
     assert check.status == "fail"
-    assert check.reason == "updated 'Updated 5 March 2026, 09:00 UTC' not found"
+    assert check.reason == "updated 'Updated 5 March 2026, 09:00 GMT' not found"
 
 
 def test_format_without_checker_is_not_checked(corrected, capsys):
