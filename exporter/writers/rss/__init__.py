@@ -27,7 +27,6 @@ Nothing here reads the clock: ``lastBuildDate`` is the newest item date.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import mimetypes
@@ -36,11 +35,19 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.dispatch import BLOCK_KINDS, RuleTable
 from exporter.writers import Option, WriteOptions, Writer
+from exporter.writers.media_plan import (  # the plan ninjs shares; names kept here
+    MEDIA_DIR,  # noqa: F401 (kept importable from here)
+    Companion,
+    MediaPlan,
+    base_url_of,
+    is_absolute_http,
+    plan_media,
+    to_uri,
+)
 
 if TYPE_CHECKING:
     from exporter.model import Article
@@ -48,35 +55,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("exporter")
 
-#: folder, next to the output, that local pictures are published in
-MEDIA_DIR = "media"
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 GENERATOR = "exporter"
-_URI_SAFE = "%/:=&?~#+!$,;'@()*[]"
-
-
-def to_uri(url: str) -> str:
-    """An IRI as an ASCII URI (the validator refuses raw non-ASCII and spaces)."""
-    return urllib.parse.quote(url.strip(), safe=_URI_SAFE)
-
-
-def is_absolute_http(url: str | None) -> bool:
-    if not url:
-        return False
-    parts = urllib.parse.urlsplit(url.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def base_url_of(base_url: str | None) -> str | None:
-    """``base_url`` with a trailing slash, or None; refuses anything but absolute http(s)."""
-    if not base_url:
-        return None
-    if not is_absolute_http(base_url):
-        from exporter.errors import UsageError
-
-        raise UsageError(f"base_url {base_url!r} is not an absolute http(s) URL")
-    base = to_uri(base_url)
-    return base if base.endswith("/") else base + "/"
 
 
 # --- what goes into a feed ------------------------------------------------------------
@@ -116,85 +96,6 @@ class FeedItem:
     categories: tuple[str, ...]
     image: MediaImage | None = None
     rights: str | None = None
-
-
-@dataclass(frozen=True)
-class Companion:
-    """A file to publish next to the output at ``relpath`` (a picture under ``media/``)."""
-
-    relpath: str
-    #: unused by this writer (kept for callers): the bytes are always in ``data``,
-    #: the checked and, where needed, re-encoded or sanitised picture
-    source: Path | None
-    data: bytes | None = None
-
-    def read(self) -> bytes:
-        return self.data if self.data is not None else Path(self.source or "").read_bytes()
-
-
-@dataclass
-class MediaPlan:
-    """How each picture of an article is referenced in a feed."""
-
-    #: ``src`` -> absolute URL, or None when none could be formed
-    urls: dict[str, str | None]
-    #: ``src`` -> (media type, width, height, byte length) for pictures read through the gate
-    facts: dict[str, tuple[str, int, int, int]]
-    companions: list[Companion]
-    #: field paths of pictures that got no URL (for the warning)
-    missing: list[str]
-
-
-def plan_media(article: Article, options: WriteOptions) -> MediaPlan:
-    """Decide every picture's URL; read local ones through the resource gate.
-
-    Raises :class:`~exporter.errors.ResourceError` naming the file and field
-    when a picture is refused or unreadable.
-    """
-    from exporter.errors import ResourceError
-    from exporter.resources import ResourceGate, image_fields
-    from exporter.resources.media import publishable
-
-    base = base_url_of(options.base_url)
-    plan = MediaPlan({}, {}, [], [])
-    gate = None
-    for path, image in image_fields(article):
-        src = image.src
-        if src in plan.urls:
-            continue
-        remote = ResourceGate.scheme(src) in ("http", "https")
-        if remote and not options.allow_remote:
-            plan.urls[src] = to_uri(src)  # used as it is, never fetched
-            continue
-        # Every other picture is read and checked, with or without a base URL: a refused
-        # or broken picture fails the article here as in every other format.
-        gate = gate or options.gate(article)
-        try:
-            info = gate.image(src, article.base_dir)
-        except ResourceError as exc:
-            exc.field = f"{path}.src"
-            raise exc.with_source(article.origin or "<article>") from None
-        if remote or base is None:
-            plan.facts[src] = (info.media_type, info.width, info.height, len(info.resource.data))
-            plan.urls[src] = to_uri(src) if remote else None
-            if not remote:
-                plan.missing.append(f"{path}.src")
-            continue
-        # What is published is decided by the content, never the file name:
-        # verified JPEG/PNG/GIF/WebP as they are, other rasters re-encoded to
-        # PNG, SVG rebuilt without scripts or outside links (exporter.resources.media).
-        try:
-            published = publishable(info)
-        except ResourceError as exc:
-            exc.field = f"{path}.src"
-            raise exc.with_source(article.origin or "<article>") from None
-        data = published.data
-        plan.facts[src] = (published.media_type, info.width, info.height, len(data))
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        relpath = f"{MEDIA_DIR}/{article.id}-{digest}{published.extension}"
-        plan.urls[src] = base + relpath
-        plan.companions.append(Companion(relpath, None, data))
-    return plan
 
 
 def _utc(value: datetime | None) -> datetime | None:
