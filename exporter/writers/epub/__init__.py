@@ -256,6 +256,7 @@ def _ebooklib_classes() -> tuple[type, type]:
         ``write_epub`` would zip everything (with the clock's times), catch
         OSError and return False; here nothing is caught and the one ZIP is
         written by :func:`write_zip`. ``self.out`` only needs ``writestr``.
+        The OPF root also gets the book's ``xml:lang`` (see ``_write_opf_file``).
         """
 
         def write(self) -> None:
@@ -264,6 +265,16 @@ def _ebooklib_classes() -> tuple[type, type]:
             self._write_container()
             self._write_opf()
             self._write_items()
+
+        def _write_opf_file(self, root: Any) -> None:
+            """The OPF with ``xml:lang`` on ``<package>``, which ebooklib never writes.
+
+            Without it the package's own text (title, creators...) has no
+            declared language: DAISY Ace's rule ``epub-lang`` (impact serious)
+            fails the book, and screen readers guess the pronunciation.
+            """
+            root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+            super()._write_opf_file(root)
 
         def writestr(self, name: str, data: str | bytes, *args: Any, **kwargs: Any) -> None:
             self.entries.append((name, data.encode("utf-8") if isinstance(data, str) else data))
