@@ -97,9 +97,41 @@ def test_base_url_makes_picture_renditions_absolute(validator):
     doc = to_ninjs(article, WriteOptions(base_url="https://cdn.example.org/tram/"))
     assert_valid(validator, doc)
     rendition = doc["associations"][0]["renditions"][0]
-    assert rendition == {"name": "original", "href": "https://cdn.example.org/tram/tram.jpg",
-                         "contenttype": "image/jpeg"}
-    assert 'src="https://cdn.example.org/tram/route-map.png"' in doc["bodies"][0]["value"]
+    assert rendition == {
+        "name": "original", "contenttype": "image/jpeg", "width": 1200, "height": 800,
+        "href": "https://cdn.example.org/tram/media/riverside-tram-line-approved-"
+                "5f083f4dbd8f877a.jpg"}
+    assert ('src="https://cdn.example.org/tram/media/riverside-tram-line-approved-'
+            '243476d1f80b57d3.png"') in doc["bodies"][0]["value"]
+
+
+def test_every_picture_url_names_a_file_the_export_wrote_the_same_as_rss(tmp_path):
+    """ninjs and RSS exported together: each picture URL in the ninjs document
+    is a file in the output folder, with the picture's bytes, and the RSS item
+    names the same files (issue 16: ninjs pointed at base/tram.jpg, never written)."""
+    import hashlib
+    import re
+
+    from lxml import etree
+
+    base = "https://cdn.example.org/tram/"
+    out = tmp_path / "out"
+    code = run(["export", str(fixture_path("tram-line")), "-f", "ninjs", "-f", "rss",
+                "--base-url", base, "-o", str(out), "-q"])
+    assert code == 0
+    doc = json.loads((out / "riverside-tram-line-approved.ninjs").read_text(encoding="utf-8"))
+    rendition = doc["associations"][0]["renditions"][0]
+    body_urls = re.findall(r'src="([^"]+)"', doc["bodies"][0]["value"])
+    urls = [rendition["href"], *body_urls]
+    assert len(set(urls)) == 2 and all(u.startswith(base + "media/") for u in urls)
+    originals = {hashlib.sha256((fixture_path("tram-line").parent / name).read_bytes())
+                 .hexdigest() for name in ("tram.jpg", "route-map.png")}
+    written = {hashlib.sha256((out / u[len(base):]).read_bytes()).hexdigest() for u in urls}
+    assert written == originals
+    assert (rendition["width"], rendition["height"]) == (1200, 800)  # file(1): 1200x800
+    rss = etree.parse(str(out / "riverside-tram-line-approved.rss"))
+    media = rss.xpath("//m:content/@url", namespaces={"m": "http://search.yahoo.com/mrss/"})
+    assert media == [rendition["href"]]
 
 
 def test_embargo_and_no_url_round_trip(tmp_path, validator):
@@ -109,7 +141,8 @@ def test_embargo_and_no_url_round_trip(tmp_path, validator):
     data["corrections"] = [{"date": "2015-10-21", "text": "A date was wrong."}]
     from exporter.model import Article
 
-    article = Article.from_data(data)
+    # its folder: ninjs reads the lead picture through the gate, as every format does
+    article = Article.from_data(data, source=fixture_path("deconflict"))
     doc = to_ninjs(article)
     assert_valid(validator, doc)
     assert doc["embargoed"] == "2015-10-20T06:00:00-04:00"

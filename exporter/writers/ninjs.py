@@ -7,6 +7,15 @@ and corrections -- which ninjs has no property for -- travel in its markup
 and the ninjs reader gets them back. ``profile`` names that markup so the
 reader knows it may take its text verbatim.
 
+Pictures follow the RSS writer's media plan
+(:mod:`exporter.writers.media_plan`): with a base URL a local picture is
+published as ``media/<id>-<hash><ext>`` (listed by :meth:`NinjsWriter.companion_files`,
+written by the caller) and both the body and the association's rendition
+point there, so every URL in the document names a file the export wrote --
+the same file the RSS item names. Renditions carry the picture's pixel
+width and height and its real media type. Without a base URL the body keeps
+the picture's own relative ``src`` and the association has no rendition.
+
 Output validates against the official schema vendored in
 ``exporter/schemas/ninjs-schema_2.1.json`` (checked in the tests).
 """
@@ -21,6 +30,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.writers import WriteOptions, Writer
+from exporter.writers.media_plan import MediaPlan, plan_media
 
 if TYPE_CHECKING:
     from exporter.model import Article, Image
@@ -44,6 +54,18 @@ class NinjsWriter(Writer):
         doc = to_ninjs(article, options)
         stream.write(json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
+    def companion_files(self, articles: Sequence[Article], options: WriteOptions
+                        ) -> list[tuple[str, bytes]]:
+        """The pictures the document's URLs name (``media/...``), as (relative path, bytes).
+
+        The same plan as the RSS writer's, so an RSS item and a ninjs document
+        of one article published in one folder share the files.
+        """
+        files: list[tuple[str, bytes]] = []
+        for article in articles:
+            files += [(c.relpath, c.read()) for c in plan_media(article, options).companions]
+        return files
+
 
 def article_uri(article: Article) -> str:
     """The item's identifier: its canonical URL, else a stable URN from the article id."""
@@ -57,10 +79,10 @@ def to_ninjs(article: Article, options: WriteOptions | None = None) -> dict[str,
     from exporter.rendering import byline_text
 
     options = options or WriteOptions()
-    base_url = options.base_url
+    plan = plan_media(article, options)
 
     def image_url(image: Image) -> str:
-        return _absolute(image.src, base_url) or image.src
+        return plan.urls.get(image.src) or image.src
 
     uri = article_uri(article)
     doc: dict[str, Any] = {
@@ -103,11 +125,11 @@ def to_ninjs(article: Article, options: WriteOptions | None = None) -> dict[str,
     if article.url and re.match(r"^https?://\S+$", article.url):
         doc["renditions"] = [{"name": "web", "href": article.url, "contenttype": "text/html"}]
     if article.lead_image:
-        doc["associations"] = [_picture(article.lead_image, f"{uri}#lead-image", base_url)]
+        doc["associations"] = [_picture(article.lead_image, f"{uri}#lead-image", plan)]
     return doc
 
 
-def _picture(image: Image, uri: str, base_url: str | None) -> dict[str, Any]:
+def _picture(image: Image, uri: str, plan: MediaPlan) -> dict[str, Any]:
     item: dict[str, Any] = {"name": LEAD_ASSOCIATION, "uri": uri, "type": "picture",
                             "representationtype": "partial"}
     descriptions = []
@@ -119,27 +141,27 @@ def _picture(image: Image, uri: str, base_url: str | None) -> dict[str, Any]:
         item["descriptions"] = descriptions
     if image.credit:
         item["by"] = image.credit
-    href = _absolute(image.src, base_url)
+    href = plan.urls.get(image.src) or _data_uri(image.src)
     if href:
         rendition: dict[str, Any] = {"name": "original", "href": href}
-        media_type = _media_type(image.src)
+        # read through the gate: the published type and the real pixel size
+        facts = plan.facts.get(image.src)
+        media_type = facts[0] if facts else _media_type(image.src)
+        width = (facts[1] if facts else 0) or image.width
+        height = (facts[2] if facts else 0) or image.height
         if media_type:
             rendition["contenttype"] = media_type
-        if image.width:
-            rendition["width"] = image.width
-        if image.height:
-            rendition["height"] = image.height
+        if width:
+            rendition["width"] = width
+        if height:
+            rendition["height"] = height
         item["renditions"] = [rendition]
     return item
 
 
-def _absolute(src: str, base_url: str | None) -> str | None:
-    """``src`` as an absolute URI (http(s), data:, or joined to ``base_url``), else None."""
-    if re.match(r"^(?:https?:|data:)", src, re.I):
-        return src
-    if base_url and not re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
-        return urllib.parse.urljoin(base_url.rstrip("/") + "/", src)
-    return None
+def _data_uri(src: str) -> str | None:
+    """A ``data:`` picture is its own URL (used when no base URL gave it a file)."""
+    return src if re.match(r"^data:", src, re.I) else None
 
 
 def _media_type(src: str) -> str | None:
