@@ -87,20 +87,24 @@ def _page_arrays(root: Object) -> dict[int, Array]:
     nums = root.ParentTree.get("/Nums") or Array()
     found: dict[int, Array] = {}
     for i in range(0, len(nums) - 1, 2):
-        if isinstance(nums[i + 1], Array):
-            found[int(nums[i])] = nums[i + 1]
+        entry = nums[i + 1]
+        if isinstance(entry, Array):
+            found[int(nums[i])] = entry
     return found
 
 
 def _make_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
     """Turn the page's marked-content sequences with these MCIDs into pagination artifacts."""
-    commands = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if (str(operator) == "BDC" and len(operands) == 2
-                and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]
-                and int(operands[1].MCID) in orphans):
-            operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-        commands.append((operands, operator))
+    commands: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        if isinstance(instruction, pikepdf.ContentStreamInstruction):
+            operands = list(instruction.operands)
+            if (str(instruction.operator) == "BDC" and len(operands) == 2
+                    and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]
+                    and int(operands[1].MCID) in orphans):
+                instruction = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, Dictionary(Type=Name.Pagination)], instruction.operator)
+        commands.append(instruction)
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(commands))
 
 
