@@ -101,14 +101,19 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
 
 
 def test_docx_with_many_figures_numbers_every_picture_once(tmp_path: Path) -> None:
-    """The shape ids now come from a counter: each wp:docPr id is still unique."""
+    """Shape ids, part names and rIds now come from counters: each is still unique,
+    a picture used twice is stored once, and every picture resolves to its part."""
     from PIL import Image
 
     Image.new("RGB", (40, 30), (200, 30, 30)).save(tmp_path / "p.png")
     body = []
     for i in range(300):
+        src = "p.png"
+        if i % 2:  # every other figure has a picture of its own
+            src = f"p{i}.png"
+            Image.new("RGB", (8, 8), (i % 256, i // 256, 7)).save(tmp_path / src)
         body.append({"type": "paragraph", "content": f"Paragraph {i}."})
-        body.append({"type": "figure", "image": {"src": "p.png", "alt": f"Picture {i}"}})
+        body.append({"type": "figure", "image": {"src": src, "alt": f"Picture {i}"}})
     (tmp_path / "figures.json").write_text(json.dumps(
         {"id": "figures", "headline": "Figures", "lead_image": {"src": "p.png", "alt": "Lead"},
          "body": body}), encoding="utf-8")
@@ -117,11 +122,22 @@ def test_docx_with_many_figures_numbers_every_picture_once(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "out" / "figures.docx") as z:
         root = etree.fromstring(z.read("word/document.xml"))
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        media = {n for n in z.namelist() if n.startswith("word/media/")}
     ns = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-          "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
     doc_pr = root.xpath("//wp:docPr/@id", namespaces=ns)
     assert len(doc_pr) == 301
     assert len(set(doc_pr)) == 301
     alts = root.xpath("//wp:docPr/@descr", namespaces=ns)
     assert alts[:3] == ["Lead", "Picture 0", "Picture 1"]
     assert alts[-1] == "Picture 299"
+    assert len(media) == 151  # p.png once, and the 150 pictures of their own
+    targets = {r.get("Id"): "word/" + r.get("Target") for r in rels.xpath("//rel:Relationship",
+                                                                          namespaces=ns)}
+    assert len(targets) == len(rels.xpath("//rel:Relationship", namespaces=ns))
+    embeds = root.xpath("//a:blip/@r:embed", namespaces=ns)
+    assert len(embeds) == 301
+    assert {targets[e] for e in embeds} == media

@@ -124,7 +124,12 @@ class _Builder:
         from docx.oxml.ns import qn
 
         from exporter.writers.docx import oxml as docx_xml
-        from exporter.writers.docx.styles import ensure_styles, set_language
+        from exporter.writers.docx.styles import (
+            east_asian_font,
+            ensure_styles,
+            set_language,
+            set_script_fonts,
+        )
 
         self.doc, self.a, self.images, self.options = document, article, images, options
         self.qn, self.x, self.rt_link = qn, docx_xml, RELATIONSHIP_TYPE.HYPERLINK
@@ -134,11 +139,14 @@ class _Builder:
         self.clean = docx_xml.Cleaner()
         self.ids = ensure_styles(document)
         set_language(document, self.lang, self.rtl)
-        self.base = docx_xml.RunFormat(rtl=self.rtl, bidi_lang=self.lang if self.rtl else None)
+        set_script_fonts(document, article.language, self.lang)
+        self.base = docx_xml.RunFormat(rtl=self.rtl, bidi_lang=self.lang if self.rtl else None,
+                                       east_asia=east_asian_font(article.language))
         self.part = document.part
         self.body = document.element.body
         self.figures = 0
         self._shape_id: int | None = None  # next wp:docPr id, see new_pic_inline
+        self._embedded: _Embedded | None = None  # pictures already in the package, by sha1
         self._list_bases: dict[bool, str] = {}
 
     # -- the document -----------------------------------------------------------------
@@ -308,13 +316,16 @@ class _Builder:
         """python-docx's ``StoryPart.new_pic_inline``, numbering shapes with a counter.
 
         python-docx finds each picture's id by scanning every id attribute of the
-        document (``xpath("//@id")``), once per picture: DOCX time grew with the
-        square of the figure count (18 s for 2000 figures). The document is
-        scanned once, at the first picture; only pictures add ids after that.
+        document (``xpath("//@id")``), and its part name, rId and duplicate by
+        scanning every image part and relationship, once per picture: DOCX time
+        grew with the square of the figure count (18 s for 2000 figures). The
+        package is scanned once, at the first picture (see :class:`_Embedded`).
         """
         from docx.oxml.shape import CT_Inline
 
-        rid, image = self.part.get_or_add_image(io.BytesIO(blob))
+        if self._embedded is None:
+            self._embedded = _Embedded(self.part)
+        rid, image = self._embedded.add(blob)
         cx, cy = image.scaled_dimensions(cx, cy)
         if self._shape_id is None:
             self._shape_id = self.part.next_id
@@ -431,3 +442,47 @@ BLOCKS = RuleTable("docx block", BLOCK_KINDS, {
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
+
+
+class _Embedded:
+    """The pictures of one document part: each distinct picture stored once, in O(1).
+
+    Replaces python-docx's ``get_or_add_image``, which scans every image part
+    (by SHA-1, then for a free part name) and every relationship (for a match,
+    then for a free rId) on each call. The template's own parts are read once.
+    """
+
+    def __init__(self, part: Any) -> None:
+        self.part = part
+        self.image_parts = part.package.image_parts
+        self.by_sha1: dict[str, Any] = {p.sha1: p for p in self.image_parts}
+        self.rids: dict[str, str] = {}
+        self.next_image = max((p.partname.idx or 0 for p in self.image_parts), default=0) + 1
+        self.next_rid = max((int(r[3:]) for r in part.rels if r[3:].isdigit()), default=0) + 1
+
+    def add(self, blob: bytes) -> tuple[str, Any]:
+        """(rId, python-docx Image) of ``blob``, adding the part on first sight."""
+        from docx.image.image import Image as DocxImage
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.parts.image import ImagePart
+
+        image = DocxImage.from_blob(blob)
+        known = self.rids.get(image.sha1)
+        if known is not None:
+            return known, self.by_sha1[image.sha1].image
+        part = self.by_sha1.get(image.sha1)
+        if part is not None:  # a picture the template already holds: one scan, once
+            rid = self.part.relate_to(part, RT.IMAGE)
+        else:
+            part = ImagePart.from_image(image, PackURI(
+                f"/word/media/image{self.next_image}.{image.ext}"))
+            self.next_image += 1
+            self.image_parts.append(part)
+            self.by_sha1[image.sha1] = part
+            while f"rId{self.next_rid}" in self.part.rels:
+                self.next_rid += 1
+            rid = f"rId{self.next_rid}"
+            self.part.rels.add_relationship(RT.IMAGE, part, rid)
+        self.rids[image.sha1] = rid
+        return rid, part.image
