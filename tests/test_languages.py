@@ -65,7 +65,8 @@ DATE_LINES = {
 #: (person separator, byline separator): name<p>role<b>name<p>role
 SEPARATORS = {tag: (", ", " · ") for tag in DATE_LINES}
 SEPARATORS.update({"ar": ("، ", " · "), "fa": ("، ", " · "), "ur": ("، ", " · "),
-                   "zh-Hans": ("，", "、"), "zh-Hant": ("，", "、"), "ja": ("、", "・")})
+                   "zh-Hans": ("\u3000", "、"), "zh-Hant": ("\u3000", "、"),
+                   "ja": ("\u3000", "、")})
 
 #: (the corrections heading, the EPUB table of contents' title)
 HEADINGS = {

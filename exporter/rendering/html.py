@@ -246,7 +246,7 @@ class Renderer:
             ctx = self.context(article, image_url)
             ctx.update(body=Markup(self.article_html(article, image_url)), css=Markup(css),
                        extra_head=Markup(extra_head),
-                       byline=wording.byline_text(article.bylines, article.language))
+                       byline=wording.byline_text(article.bylines))
             return template.render(ctx)
 
 

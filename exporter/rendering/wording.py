@@ -204,7 +204,13 @@ def person_text(person: Person, language: str | None = None) -> str:
 
 
 def byline_parts(bylines: Iterable[Person], language: str | None = None) -> Parts:
-    """All bylines on one line, in order: ``byline-person`` parts between ``byline-sep``."""
+    """All bylines on one line, in order: ``byline-person`` parts between ``byline-sep``.
+
+    Without ``language`` (how every format calls it, the template included) the
+    separators follow the script of the names -- "، " for Arabic script, "、"
+    between CJK bylines -- so DOCX, the PDF metadata, RSS and ``verify``, which
+    know no language here, read exactly like the HTML.
+    """
     people = list(bylines)
     sample = "".join(_person_words(p) for p in people)
     separator = str(_punctuation(language, sample)["byline_separator"])
