@@ -121,27 +121,33 @@ def get_rpr(parent: etree._Element) -> etree._Element:
 
 class RunFormat:
     """Direct run formatting: character style, bold/italic (with the complex-script
-    twins ``w:bCs``/``w:iCs``), right-to-left and the complex-script language."""
+    twins ``w:bCs``/``w:iCs``), right-to-left and the complex-script language, and
+    the East Asian face and locale of a CJK article (``east_asia``: font, locale),
+    so a reference document's own East Asian theme font cannot replace it."""
 
-    __slots__ = ("bidi_lang", "bold", "italic", "rtl", "style_id")
+    __slots__ = ("bidi_lang", "bold", "east_asia", "italic", "rtl", "style_id")
 
     def __init__(self, style_id: str | None = None, bold: bool = False, italic: bool = False,
-                 rtl: bool = False, bidi_lang: str | None = None) -> None:
+                 rtl: bool = False, bidi_lang: str | None = None,
+                 east_asia: tuple[str, str] | None = None) -> None:
         self.style_id, self.bold, self.italic = style_id, bold, italic
-        self.rtl, self.bidi_lang = rtl, bidi_lang
+        self.rtl, self.bidi_lang, self.east_asia = rtl, bidi_lang, east_asia
 
     def but(self, **changes: object) -> RunFormat:
-        new = RunFormat(self.style_id, self.bold, self.italic, self.rtl, self.bidi_lang)
+        new = RunFormat(self.style_id, self.bold, self.italic, self.rtl, self.bidi_lang,
+                        self.east_asia)
         for key, value in changes.items():
             setattr(new, key, value)
         return new
 
     def apply(self, r: etree._Element) -> None:
-        if not (self.style_id or self.bold or self.italic or self.rtl):
+        if not (self.style_id or self.bold or self.italic or self.rtl or self.east_asia):
             return
         rpr = etree.SubElement(r, qn("w:rPr"))
         if self.style_id:
             sub(rpr, "w:rStyle", self.style_id)
+        if self.east_asia:
+            sub(rpr, "w:rFonts", eastAsia=self.east_asia[0])
         if self.bold:
             sub(rpr, "w:b")
             sub(rpr, "w:bCs")
@@ -150,8 +156,11 @@ class RunFormat:
             sub(rpr, "w:iCs")
         if self.rtl:
             sub(rpr, "w:rtl")
-            if self.bidi_lang:
-                sub(rpr, "w:lang", bidi=self.bidi_lang)
+        langs = {"eastAsia": self.east_asia[1]} if self.east_asia else {}
+        if self.rtl and self.bidi_lang:
+            langs["bidi"] = self.bidi_lang
+        if langs:
+            sub(rpr, "w:lang", **langs)
 
 
 def add_run(parent: etree._Element, text: str, fmt: RunFormat | None = None,

@@ -318,3 +318,75 @@ def mirror_rules(styles: etree._Element) -> None:
         bdr.remove(edge)
         edge.tag = qn("w:right") if left is not None else qn("w:left")
         place(bdr, edge, _PBDR_ORDER)
+
+
+# --- fonts per script -------------------------------------------------------------------
+
+#: East Asian faces and Word locales by language (Word draws ideographs, kana and
+#: Hangul with the ``w:eastAsia`` font, and shapes them by ``w:lang w:eastAsia``)
+_EAST_ASIAN = {
+    "zh": ("Noto Serif CJK SC", "zh-CN"), "zh-hans": ("Noto Serif CJK SC", "zh-CN"),
+    "zh-cn": ("Noto Serif CJK SC", "zh-CN"), "zh-sg": ("Noto Serif CJK SC", "zh-SG"),
+    "zh-hant": ("Noto Serif CJK TC", "zh-TW"), "zh-tw": ("Noto Serif CJK TC", "zh-TW"),
+    "zh-hk": ("Noto Serif CJK HK", "zh-HK"), "zh-mo": ("Noto Serif CJK TC", "zh-MO"),
+    "ja": ("Noto Serif CJK JP", "ja-JP"), "ko": ("Noto Serif CJK KR", "ko-KR"),
+}
+#: complex-script faces (Word draws Arabic, Hebrew, Devanagari, Thai with ``w:cs``)
+_COMPLEX = {
+    "ar": ARABIC, "fa": "Noto Naskh Arabic", "ur": "Noto Naskh Arabic", "ps": "Noto Naskh Arabic",
+    "he": "Noto Serif Hebrew", "yi": "Noto Serif Hebrew", "hi": "Noto Serif Devanagari",
+    "mr": "Noto Serif Devanagari", "ne": "Noto Serif Devanagari", "th": "Noto Serif Thai",
+}
+
+#: Word locales of the LTR complex-script languages (Word's ``w:lang w:bidi``)
+_CS_LOCALES = {"hi": "hi-IN", "mr": "mr-IN", "ne": "ne-NP", "th": "th-TH"}
+
+
+def east_asian_font(language: str) -> tuple[str, str] | None:
+    """(font, Word locale) for a CJK language tag, ``None`` for other scripts.
+
+    The longest matching prefix of subtags wins, so ``zh-Hant-TW`` finds
+    ``zh-hant`` (the TC face) before ``zh`` (the SC face)."""
+    parts = language.lower().replace("_", "-").split("-")
+    for n in range(len(parts), 0, -1):
+        found = _EAST_ASIAN.get("-".join(parts[:n]))
+        if found:
+            return found
+    return None
+
+
+def complex_script_font(language: str) -> str | None:
+    """The ``w:cs`` face for a complex-script language, ``None`` for the others."""
+    return _COMPLEX.get(language.lower().split("-")[0])
+
+
+def set_script_fonts(document, language: str, word_lang: str) -> None:
+    """Name the article's script faces in the document defaults.
+
+    A reference document usually says ``w:eastAsiaTheme="minorEastAsia"`` (a
+    font for Word's UI language); the theme attribute is dropped so the named
+    face applies. For LTR complex scripts (Devanagari, Thai) the complex-script
+    language is set too: Word shapes those by ``w:lang w:bidi``.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        return  # set_language creates them; called after it
+    rpr = get_rpr(set_child(defaults, "rPrDefault", ("rPrDefault", "pPrDefault")))
+    east = east_asian_font(language)
+    cs = complex_script_font(language)
+    if east is None and cs is None:
+        return
+    fonts = set_child(rpr, "rFonts", RPR_ORDER)
+    lang = set_child(rpr, "lang", RPR_ORDER)
+    if east is not None:
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), east[0])
+        lang.set(qn("w:eastAsia"), east[1])
+    if cs is not None:
+        # the house reference names Amiri (Arabic only); a user's own face is kept
+        if fonts.get(qn("w:cs")) in (None, ARABIC) or fonts.get(qn("w:cstheme")) is not None:
+            fonts.attrib.pop(qn("w:cstheme"), None)
+            fonts.set(qn("w:cs"), cs)
+        primary = language.lower().split("-")[0]
+        lang.set(qn("w:bidi"), word_lang if "-" in word_lang else _CS_LOCALES.get(primary, word_lang))
