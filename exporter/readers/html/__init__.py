@@ -79,7 +79,13 @@ class HtmlReader(Reader):
     def read(self, data: bytes, origin: str | Path | None = None) -> Article:
         text = decode_utf8(data, origin)
         source = str(origin) if origin is not None else "<input>"
-        return build_article(parse_page(text, source), origin)
+        doc = parse_page(text, source)
+        if doc and not doc.get("language"):
+            # no lang, inLanguage or og:locale: guess (with a warning) rather than say "en"
+            from exporter.readers.language import article_text, guess_language
+
+            doc["language"] = guess_language(article_text(doc), source)
+        return build_article(doc, origin)
 
 
 def parse_page(text: str, source: str = "<input>", verbatim: bool = False) -> dict[str, Any]:

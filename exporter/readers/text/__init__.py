@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exporter.readers import Reader, build_article, decode_utf8
+from exporter.readers.language import article_text, guess_language
 from exporter.readers.text.rules import (
     DateLine,
     credit_only,
@@ -41,6 +42,14 @@ from exporter.readers.text.rules import (
     parse_date_line,
     parse_timestamp,
     split_caption,
+)
+from exporter.readers.text.scripts import (
+    CLOSERS,
+    SENTENCE_MARKS,
+    join_wrapped,
+    starts_cjk,
+    width,
+    word_count,
 )
 
 if TYPE_CHECKING:
@@ -65,13 +74,11 @@ log = logging.getLogger("exporter")
 
 # --- the reader ---------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)\]]*$|[.!?…]$")
+_SENTENCE_END = re.compile(r"[.!?…:;" + SENTENCE_MARKS + r"][" + CLOSERS + r"]*$")
 _BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _TAGS = re.compile(r"^(?:topics|tags|keywords|filed under)\s*:\s*(?P<tags>\S.*)$", re.I)
 _RIGHTS = re.compile(r"^(?:©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4})", re.I)
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_HEBREW = re.compile(r"[\u0590-\u05ff]")
 
 
 def ends_sentence(line: str) -> bool:
@@ -120,8 +127,8 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
     if pos >= len(seq):
         return doc
     # Section names of the site's navigation (one or two words) before the headline.
-    while pos + 1 < len(seq) and len(seq[pos][0].split()) <= 2 and not ends_sentence(seq[pos][0]) \
-            and any(len(x.split()) >= 3 for x, _ in seq[pos + 1:pos + 8]):
+    while pos + 1 < len(seq) and word_count(seq[pos][0]) <= 2 and not ends_sentence(seq[pos][0]) \
+            and any(word_count(x) >= 3 for x, _ in seq[pos + 1:pos + 8]):
         pos += 1
     doc["headline"] = seq[pos][0]
     pos = _read_header(seq, pos + 1, doc, source, origin)
@@ -256,7 +263,7 @@ def _body(seq: list[tuple[str, bool]]) -> list[dict[str, Any]]:
     units: list[str] = []  # one paragraph-to-be per entry
     for block in blocks:
         if _hard_wrapped(block):
-            units.append(" ".join(block))
+            units.append(join_wrapped(block))
         else:
             units.extend(block)
     out: list[dict[str, Any]] = []
@@ -284,24 +291,20 @@ def _body(seq: list[tuple[str, bool]]) -> list[dict[str, Any]]:
 
 def _hard_wrapped(block: list[str]) -> bool:
     """Several lines of one paragraph wrapped at a fixed width (e-mail style)."""
-    if len(block) < 2 or any(len(x) > 100 for x in block):
+    if len(block) < 2 or any(width(x) > 100 for x in block):
         return False
     if any(_BULLET.match(x) or _NUMBERED.match(x) for x in block):
         return False
-    return all(len(x) >= 45 for x in block[:-1])
+    return all(width(x) >= 45 for x in block[:-1])
 
 
 def _is_heading(line: str) -> bool:
-    words = line.split()
-    return (len(line) <= 80 and 1 <= len(words) <= 10 and line[:1].isupper()
-            and not re.search(r"[.,;:!?…'\"’”)\]]$", line) and not _BULLET.match(line))
+    words = word_count(line)
+    return (width(line) <= 80 and 1 <= words <= 10 and (line[:1].isupper() or starts_cjk(line))
+            and not re.search(r"[.,;:!?…，、" + SENTENCE_MARKS + CLOSERS + r"]$", line)
+            and not _BULLET.match(line))
 
 
 def _guess_language(text: str, doc: dict[str, Any], source: str) -> None:
-    letters = sum(ch.isalpha() for ch in text) or 1
-    for pattern, lang in ((_ARABIC, "ar"), (_HEBREW, "he")):
-        if len(pattern.findall(text)) > letters / 2:
-            doc["language"] = lang
-            log.warning("%s: language: plain text names no language; guessed %r from the script",
-                        source, lang)
-            return
+    """Plain text names no language: guess it from the article's text (one warning)."""
+    doc["language"] = guess_language(article_text(doc) or text, source)
