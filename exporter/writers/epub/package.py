@@ -12,6 +12,7 @@ Nothing here reads the clock: every date comes from the articles.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -180,10 +181,30 @@ def xhtml_document(body: str, *, title: str, lang: str, dir: str, body_class: st
     head = _XHTML_HEAD.format(lang=escape(lang), dir=escape(dir), title=escape(title),
                               css=CSS_HREF)
     cls = f' class="{escape(body_class)}"' if body_class else ""
-    data = f"{head}<body{cls}>\n{body}</body>\n</html>\n".encode()
+    data = f"{head}<body{cls}>\n{with_xml_lang(body)}</body>\n</html>\n".encode()
     if check:
         check_well_formed(data, title)
     return data
+
+
+_START_TAG_WITH_LANG = re.compile(r'<[A-Za-z][^<>]*?\slang="(?P<lang>[^"<>]*)"[^<>]*>')
+
+
+def with_xml_lang(body: str) -> str:
+    """Every element with ``lang`` also gets ``xml:lang`` (the same value).
+
+    The templates are shared with the HTML writer and write ``lang`` only; in
+    XHTML, reading systems built on XML tools read only ``xml:lang``, and
+    EPUB's accessibility checks want the two to agree. Attribute values are
+    escaped by the templates, so a raw ``lang="`` occurs only inside a tag."""
+    def add(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if "xml:lang=" in tag:
+            return tag
+        end = match.end("lang") + 1 - match.start()  # just after the value's closing quote
+        return f'{tag[:end]} xml:lang="{match["lang"]}"{tag[end:]}'
+
+    return _START_TAG_WITH_LANG.sub(add, body)
 
 
 def check_well_formed(data: bytes, what: str) -> None:
