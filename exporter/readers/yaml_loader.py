@@ -103,7 +103,7 @@ class PlainLoader(yaml.SafeLoader):
                                node.start_mark.line)
 
 
-    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         """A timestamp Python cannot hold (year 0, a +99:00 offset) is refused, named."""
         try:
             return super().construct_yaml_timestamp(node)

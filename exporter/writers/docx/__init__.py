@@ -326,11 +326,11 @@ class _Builder:
         if self._embedded is None:
             self._embedded = _Embedded(self.part)
         rid, image = self._embedded.add(blob)
-        cx, cy = image.scaled_dimensions(cx, cy)
+        width, height = image.scaled_dimensions(cx, cy)
         if self._shape_id is None:
             self._shape_id = self.part.next_id
         shape_id = self._shape_id
-        inline = CT_Inline.new_pic_inline(shape_id, rid, image.filename, cx, cy)
+        inline = CT_Inline.new_pic_inline(shape_id, rid, image.filename, width, height)
         self._shape_id += 1
         return inline
 
