@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.dispatch import BLOCK_KINDS, RuleTable
 from exporter.errors import ResourceError, UsageError
-from exporter.rendering import byline_text, inline_text
+from exporter.rendering import byline_text, inline_text, page_counter_css
 from exporter.reproducible import source_date_epoch
 from exporter.resources import ResourceGate, image_fields, load_article_images
 from exporter.writers import Option, WriteOptions, Writer
@@ -124,7 +124,7 @@ class PdfWriter(Writer):
     def render(self, articles: Sequence[Article], options: WriteOptions) -> bytes:
         """The PDF bytes of one article."""
         (article,) = articles
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
         from weasyprint.urls import path2url
 
         from exporter.writers.pdf.fetcher import GateFetcher
@@ -146,7 +146,9 @@ class PdfWriter(Writer):
         with self._render_lock, capture_weasyprint() as records:
             html = HTML(string=page, base_url=path2url(str(article.base_dir) + "/"),
                         url_fetcher=fetcher)
-            document = html.render(font_config=self.font_config(), stylesheets=[css],
+            # the page counter in the article's language, after the style's sheet
+            counter = CSS(string=page_counter_css(article.language, options.style))
+            document = html.render(font_config=self.font_config(), stylesheets=[css, counter],
                                    pdf_variant="pdf/ua-1", pdf_tags=True)
             set_metadata(document, article)
             disarm_attachments(document)
