@@ -14,7 +14,9 @@ want_test=0
 apt_packages=(
   libharfbuzz-subset0   # WeasyPrint subsets fonts ~6x faster with it
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
-  fonts-dejavu-core fonts-hosny-amiri fonts-noto-core   # Latin, Arabic, Hebrew coverage
+  fonts-dejavu-core fonts-hosny-amiri fonts-noto-core   # Latin, Greek, Cyrillic, Arabic, Hebrew,
+                                                        # Devanagari, Thai, Nastaliq Urdu
+  fonts-noto-cjk        # Chinese (SC/TC/HK), Japanese, Korean: 57 MB download, 91 MB installed
 )
 if [ "$want_test" = 1 ]; then
   apt_packages+=(
