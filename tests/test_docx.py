@@ -100,17 +100,16 @@ def expected_paragraphs(article: Article) -> list[tuple[str, str]]:
         out.append(("Picture", ""))
         out.append(("Caption", f"{words['figure']} {figures}" + (f": {cap}" if cap else "")))
 
-    if article.section or article.kicker:
-        out.append(("Rubric", " | ".join(x for x in (article.section, article.kicker) if x)))
     out.append(("Title", article.headline))
     if article.standfirst:
-        out.append(("Standfirst", article.standfirst))
-    if article.bylines:
-        out.append(("Byline", byline_text(article.bylines)))
+        out.append(("Subtitle", article.standfirst))
+    out.extend(("Author", byline_text((p,))) for p in article.bylines)
     dates = [f"{words[k]} {format_date(v, article.language)}"
              for k, v in (("published", article.published), ("updated", article.updated)) if v]
     if dates:
         out.append(("Dates", " · ".join(dates)))
+    if article.section or article.kicker:
+        out.append(("Rubric", " | ".join(x for x in (article.section, article.kicker) if x)))
     if article.lead_image:
         figure(article.lead_image)
     if article.dateline:
@@ -174,9 +173,9 @@ def test_core_properties_come_from_the_article(article, docx_bytes):
 def test_header_paragraphs_use_named_styles(article, docx_bytes):
     styles = {p.text: p.style.name for p in read(docx_bytes).paragraphs}
     if article.standfirst:
-        assert styles[article.standfirst] == "Standfirst"
-    if article.bylines:
-        assert styles[byline_text(article.bylines)] == "Byline"
+        assert styles[article.standfirst] == "Subtitle"
+    for person in article.bylines:
+        assert styles[byline_text((person,))] == "Author"
     if article.dateline:
         assert styles[article.dateline] == "Dateline"
 
@@ -304,7 +303,7 @@ def test_links_are_real_hyperlinks_with_external_relationships():
     assert rel.get("TargetMode") == "External"
     assert rel.get("Type").endswith("/hyperlink")
     assert text_of(links[0]) == "budget paper"
-    assert read(data).paragraphs[11].hyperlinks[0].address == rel.get("Target")
+    assert read(data).paragraphs[12].hyperlinks[0].address == rel.get("Target")  # 2 Author paras
 
 
 def test_unsafe_links_stay_text_and_breaks_are_breaks(tmp_path):
@@ -478,7 +477,7 @@ def test_cli_end_to_end(tmp_path):
          "-f", "docx", "-o", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "riverside-tram-line-approved.docx"
-    assert read(out.read_bytes()).paragraphs[1].text == load_fixture("tram-line").headline
+    assert read(out.read_bytes()).paragraphs[0].text == load_fixture("tram-line").headline
 
 
 # --- LibreOffice (slow) ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from exporter.rendering import byline_text
 from exporter.verify import expected as E
 from exporter.verify.checkers import CheckOptions
 from exporter.verify.compare import norm, quoted, shown_as
@@ -227,7 +228,7 @@ def check(article: Article, path: Path) -> list[Check]:
     # the body starts after the header paragraphs (so a body heading that repeats the
     # headline is not taken for the Title); captions are never body text
     header = [next((i for i, p in enumerate(paras) if doc.style_is(p, name)), -1)
-              for name in ("Title", "Standfirst", "Byline")]
+              for name in ("Title", "Subtitle", "Author", "Rubric")]
     body_start = max(header) + 1
     body_paras = [p if not doc.style_is(p, "Caption") else None for p in paras]
 
@@ -242,21 +243,29 @@ def check(article: Article, path: Path) -> list[Check]:
         cell.expect(norm(core) == norm(article.headline), f"core title is {shown_as(core, article.headline)}")
 
     def standfirst(cell: Cell) -> None:
-        found = doc.with_style("Standfirst")
+        found = doc.with_style("Subtitle", "Standfirst")  # Standfirst: files before issue 16
         if not found:
-            cell.fail("no Standfirst paragraph")
+            cell.fail("no Subtitle paragraph")
             return
         cell.expect(found[0].norm == norm(article.standfirst),
-                    f"Standfirst paragraph is {shown_as(found[0].text, article.standfirst)}")
+                    f"Subtitle paragraph is {shown_as(found[0].text, article.standfirst)}")
 
     def bylines(cell: Cell) -> None:
-        found = doc.with_style("Byline")
-        want = norm(E.byline(article))
-        if not found:
-            cell.fail("no Byline paragraph")
+        # one Author paragraph per person (what pandoc reads as the author list);
+        # a single Byline paragraph in files written before issue 16
+        found = doc.with_style("Author")
+        old = doc.with_style("Byline")
+        if found:
+            texts = [p.norm for p in found]
+            for person in article.bylines:
+                want = norm(byline_text((person,)))
+                cell.expect(want in texts, f"no Author paragraph {quoted(want)}")
+        elif old:
+            want = norm(E.byline(article))
+            cell.expect(any(p.norm == want for p in old),
+                        f"Byline paragraph is {shown_as(old[0].text, want)}")
         else:
-            cell.expect(any(p.norm == want for p in found),
-                        f"Byline paragraph is {shown_as(found[0].text, want)}")
+            cell.fail("no Author paragraph")
         author = norm(doc.core.author or "")
         if not author:
             cell.fail("no core author")

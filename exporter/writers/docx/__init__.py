@@ -2,7 +2,7 @@
 
 The article is written into a copy of the reference document
 (``reference.docx`` from the style folder, like pandoc's ``--reference-doc``)
-using only named styles -- Title, Standfirst, Byline, Heading 2-4, Quote,
+using only named styles -- Title, Subtitle, Author, Heading 2-4, Quote,
 Caption... (listed in ``exporter/writers/docx/styles.py``), so restyling the document
 means editing styles, never hunting direct formatting. Every phrase comes from
 ``exporter/rendering/wording.py`` so the DOCX reads exactly like the HTML formats.
@@ -175,21 +175,29 @@ class _Builder:
                         a.origin or "<article>", field or "(article)")
 
     def header(self) -> None:
+        """Title, Subtitle, one Author paragraph per byline, Dates, then the rubric.
+
+        pandoc's DOCX reader takes metadata only from the leading paragraphs in
+        the styles named exactly ``Title``, ``Subtitle``, ``Author`` (one list
+        entry per paragraph), ``Date``, ``Abstract`` (it ignores ``basedOn``),
+        and stops at the first other paragraph: so the headline comes first
+        and the rubric follows the header (issue 16: ``meta`` was empty).
+        """
         a = self.a
-        if a.section or a.kicker:
-            self.clean.field = "section"
-            self.para("Rubric", rubric_text(a.section, a.kicker))
         self.clean.field = "headline"
         self.para("Title", a.headline)
         if a.standfirst:
             self.clean.field = "standfirst"
-            self.para("Standfirst", a.standfirst)
-        if a.bylines:
-            self.clean.field = "bylines"
-            self.para("Byline", byline_text(a.bylines))
+            self.para("Subtitle", a.standfirst)
+        for n, person in enumerate(a.bylines):
+            self.clean.field = f"bylines[{n}]"
+            self.para("Author", byline_text((person,)))
         dates = date_line_text(a.published, a.updated, a.language)
         if dates:
             self.para("Dates", dates)
+        if a.section or a.kicker:
+            self.clean.field = "section"
+            self.para("Rubric", rubric_text(a.section, a.kicker))
 
     def block(self, block: Any, index: int) -> None:
         self.clean.field = f"body[{index}]"
@@ -224,8 +232,9 @@ class _Builder:
             self.para("Corrections Heading", self.words["corrections"])
             for correction in sorted_corrections(a.corrections):
                 p = self.para("Correction")
-                for part in correction_parts(correction, a.language):  # the date in bold
-                    fmt = self.base.but(bold=True) if part.when is not None else None
+                for part in correction_parts(correction, a.language):  # the date: a style
+                    fmt = (self.base.but(style_id=self.ids["Correction Date"])
+                           if part.when is not None else None)
                     self.run(p, parts_text((part,)), fmt)
         if a.rights:
             self.clean.field = "rights"

@@ -52,16 +52,18 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("Normal", based_on=None, font=SERIF, size=10.5, line=1.3, after=0, color=INK,
               priority=0),
     StyleSpec("Body Text", size=10.5, after=7, align="both", priority=1),
-    StyleSpec("Title", next="Standfirst", font=SERIF, size=26, bold=True, line=1.05, after=10,
+    # Title, Subtitle (the standfirst) and Author (one paragraph per byline) are the
+    # names pandoc's DOCX reader maps to metadata (and Word's own templates use)
+    StyleSpec("Title", next="Subtitle", font=SERIF, size=26, bold=True, line=1.05, after=10,
               keep_next=True, priority=10),
-    StyleSpec("Rubric", next="Title", font=SANS, size=8.5, bold=True, color=ACCENT, after=6,
-              keep_next=True, priority=11),
-    StyleSpec("Standfirst", next="Byline", font=SERIF, size=14, color="3A3A3A", line=1.25,
+    StyleSpec("Subtitle", next="Author", font=SERIF, size=14, color="3A3A3A", line=1.25,
               after=10, keep_next=True, priority=11),
-    StyleSpec("Byline", next="Dates", font=SANS, size=9, bold=True, after=2, keep_next=True,
+    StyleSpec("Author", next="Dates", font=SANS, size=9, bold=True, after=2, keep_next=True,
               priority=11),
-    StyleSpec("Dates", next="Body Text", font=SANS, size=8.5, color=MUTED, after=14,
+    StyleSpec("Dates", next="Rubric", font=SANS, size=8.5, color=MUTED, after=6,
               keep_next=True, priority=11),
+    StyleSpec("Rubric", next="Body Text", font=SANS, size=8.5, bold=True, color=ACCENT,
+              after=14, keep_next=True, priority=11),
     StyleSpec("Dateline", based_on="Body Text", next="Body Text", bold=True, after=2,
               keep_next=True, priority=12),
     StyleSpec("Heading 2", next="Body Text", font=SANS, size=14, bold=True, before=16, after=5,
@@ -84,13 +86,14 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("Corrections Heading", next="Correction", font=SANS, size=9.5, bold=True,
               before=20, after=4, border="top", keep_next=True, outline=1, priority=40),
     StyleSpec("Correction", size=9.5, after=4, priority=40),
+    StyleSpec("Correction Date", kind="character", based_on=None, bold=True, priority=40),
     StyleSpec("Rights", font=SANS, size=8, color=MUTED, before=18, priority=41),
     StyleSpec("Hyperlink", kind="character", based_on=None, color=ACCENT, underline=True,
               priority=99),
     StyleSpec("Footer", font=SANS, size=8, color=MUTED, align="center", priority=99),
 )
 
-BUILT_IN = {"Normal", "Body Text", "Title", "Heading 2", "Heading 3", "Heading 4", "Quote",
+BUILT_IN = {"Normal", "Body Text", "Title", "Subtitle", "Heading 2", "Heading 3", "Heading 4", "Quote",
             "Caption", "List Number", "List Bullet", "Hyperlink", "Footer"}
 
 
