@@ -515,3 +515,15 @@ def test_libreoffice_opens_every_fixture(tmp_path):
         else:
             missing = [chunk for chunk in wanted if "".join(_words(chunk)) not in found]
         assert not missing, f"{name}: text missing from LibreOffice's PDF: {missing[:3]}"
+
+
+def test_correction_date_is_a_character_style_not_direct_bold():
+    """Issue 16: the date was direct bold; now the "Correction Date" style carries it."""
+    doc = read(build(load_fixture("tram-line")))
+    corrections = [p for p in doc.paragraphs if p.style.name == "Correction"]
+    assert corrections
+    for p in corrections:
+        first = p.runs[0]
+        assert first.style.name == "Correction Date"
+        assert first.bold is None  # no direct w:b: the style makes it bold
+        assert first.style.font.bold is True
