@@ -193,8 +193,8 @@ def test_rss_is_valid_with_media(corpus, tmp_path):
     content = item.find("media:content", NS)
     assert content.findtext("media:description", namespaces=NS) == tram.lead_image.caption
     assert content.findtext("media:credit", namespaces=NS) == tram.lead_image.credit
-    assert [c.text for c in item.findall("dc:creator", NS)] == [
-        "Marta Okonkwo-Silva, Transport correspondent", "Declan Ó Briain, City hall reporter"]
+    assert [c.text for c in item.findall("dc:creator", NS)] == [  # one, naming both
+        "Marta Okonkwo-Silva, Transport correspondent · Declan Ó Briain, City hall reporter"]
 
 
 def test_atom_is_valid(corpus, tmp_path):

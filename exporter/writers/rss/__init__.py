@@ -4,7 +4,13 @@ An item carries ``title`` (headline), ``link`` + ``guid`` (the article's
 ``url``; otherwise the non-permalink ``urn:exporter:<id>``), ``pubDate``,
 ``description`` (standfirst), ``content:encoded`` (the ONE shared HTML
 rendering: figures with caption and credit, quotes with attribution,
-corrections), one ``dc:creator`` per byline, one ``category`` per tag, and
+corrections), ONE ``dc:creator`` naming every byline (the byline as the
+article prints it: feedparser, the reader under most Python feed readers, keeps
+only the last ``dc:creator`` or Atom ``author``, so one per person would show
+the last byline only), ``dc:language`` (the article's language; Atom:
+``xml:lang`` on the entry), ``atom:updated`` (RFC 3339, what feedparser reports
+as ``entry.updated``; ``pubDate`` stays the publication time), ``dc:rights``
+(and ``copyright`` on a one-article channel), one ``category`` per tag, and
 Media RSS for the lead picture (``media:content`` with ``media:title`` = alt,
 ``media:description`` = caption, ``media:credit`` = credit) plus an
 ``enclosure``.
@@ -18,9 +24,11 @@ re-encoded PNG for rasters other than JPEG/PNG/GIF/WebP, a sanitised SVG;
 see :mod:`exporter.resources.media`). The writer never writes that file: it
 lists it in :meth:`RssWriter.companion_files` and the caller (``export``,
 ``exporter feed``) copies it through the gate, like every other output. With
-no base URL the picture is left out of ``content:encoded``, the item keeps
-``media:description`` and ``media:credit`` at item level, and a warning says
-why.
+no base URL the picture is left out of ``content:encoded`` (its caption and
+credit stay there, as text), the item keeps ``media:credit`` but no item-level
+``media:description``: feedparser reads an item-level ``media:description`` as
+the item's summary, so readers would show the caption instead of the
+standfirst. A warning says why the picture is missing.
 
 Nothing here reads the clock: ``lastBuildDate`` is the newest item date.
 """
@@ -78,6 +86,8 @@ class Channel:
     feed_id: str | None = None
     #: Atom feed-level author (entries without bylines need one)
     author: str | None = None
+    #: RSS channel ``copyright`` (the one-article feed: the article's rights)
+    rights: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,10 @@ class FeedItem:
     categories: tuple[str, ...]
     image: MediaImage | None = None
     rights: str | None = None
+    #: every byline on one line (``dc:creator`` / the Atom ``author``); "" = none
+    byline: str = ""
+    #: the article's language: ``dc:language`` (RSS), ``xml:lang`` (Atom entry)
+    language: str | None = None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -139,7 +153,7 @@ def _fallback_pubdate(article: Article) -> datetime:
 
 def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedItem:
     """Word and render one article as a feed item (warnings go to the ``exporter`` log)."""
-    from exporter.rendering import person_text
+    from exporter.rendering import byline_text, person_text
     from exporter.writers.rss.media import MediaImage
 
     source = article.origin or article.id
@@ -176,6 +190,8 @@ def make_item(article: Article, options: WriteOptions, plan: MediaPlan) -> FeedI
         categories=tuple(article.tags),
         image=image,
         rights=article.rights,
+        byline=byline_text(article.bylines) if article.bylines else "",
+        language=article.language,
     )
 
 
@@ -224,9 +240,13 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
         stamp = item.updated or item.published
         if stamp is not None:
             entry.updated(stamp)
-        if item.creators:
-            entry.author([{"name": name} for name in item.creators])
-            entry.exporter_dc.creators = item.creators
+        if item.byline:  # one author naming all: feedparser keeps only the last one
+            entry.author({"name": item.byline})
+            entry.exporter_dc.creators = (item.byline,)
+        dc = entry.exporter_dc
+        dc.language = item.language
+        dc.rights = item.rights
+        dc.updated = stamp
         if item.categories:
             entry.category([{"term": term} for term in item.categories])
         if item.rights:
@@ -239,6 +259,8 @@ def render_feed(channel: Channel, items: Sequence[FeedItem], fmt: str = "rss") -
                               "length": str(image.length)})
         if links:
             entry.link(links)
+    if channel.rights and fmt == "rss":
+        fg.rights(channel.rights)  # RSS <copyright>
     if fmt == "atom":
         return fg.atom_str(pretty=True)
     data = fg.rss_str(pretty=True)
@@ -309,6 +331,7 @@ class RssWriter(Writer):
             language=article.language,
             self_url=to_uri(self_url) if self_url else None,
             updated=item.updated or item.published,
+            rights=article.rights,
         )
 
     # -- the feed interface (``exporter feed`` asks the registry for a writer with it) ------

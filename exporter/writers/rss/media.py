@@ -15,6 +15,7 @@ the RSS writer).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
@@ -27,6 +28,10 @@ _TITLE = f"{{{MEDIA_NS}}}title"
 _DESCRIPTION = f"{{{MEDIA_NS}}}description"
 _CREDIT = f"{{{MEDIA_NS}}}credit"
 _CREATOR = f"{{{DC_NS}}}creator"
+_LANGUAGE = f"{{{DC_NS}}}language"
+_RIGHTS = f"{{{DC_NS}}}rights"
+_ATOM_UPDATED = "{http://www.w3.org/2005/Atom}updated"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,10 @@ def emit_media(parent: etree._Element, image: MediaImage) -> None:
 
     With a URL: one ``media:content`` (no ``media:group``) holding
     ``media:title`` (alt), ``media:description`` (caption) and
-    ``media:credit`` (credit), scoped to that picture. Without one:
-    ``media:description`` and ``media:credit`` at item level.
+    ``media:credit`` (credit), scoped to that picture. Without one: only
+    ``media:credit`` at item level -- an item-level ``media:description``
+    is what feedparser reports as the item's summary (it overwrites the
+    standfirst), and the caption is in ``content:encoded`` anyway.
     """
     if image.url:
         target = etree.SubElement(parent, _CONTENT)
@@ -76,10 +83,10 @@ def emit_media(parent: etree._Element, image: MediaImage) -> None:
             target.set("height", str(image.height))
         if image.alt:
             _text(target, _TITLE, image.alt)
+        if image.caption:
+            _text(target, _DESCRIPTION, image.caption)
     else:
         target = parent
-    if image.caption:
-        _text(target, _DESCRIPTION, image.caption)
     if image.credit:
         _text(target, _CREDIT, image.credit, plain=False)
 
@@ -135,22 +142,43 @@ class MediaEntryExtension(BaseEntryExtension):
 
 
 class CreatorExtension(BaseExtension):
-    """Declares the ``dc`` prefix; RSS only (Atom has ``author``)."""
+    """Declares the ``dc`` prefix (``atom`` is feedgen's own, for ``atom:updated``)."""
 
     def extend_ns(self) -> dict[str, str]:
         return {"dc": DC_NS}
 
 
 class CreatorEntryExtension(BaseEntryExtension):
-    """``entry.exporter_dc.creators = ("Name, role", ...)``: one ``dc:creator`` each."""
+    """Per-item fields feedgen has no RSS place for.
+
+    RSS: ``dc:creator`` (each given; the writer gives one naming every byline),
+    ``dc:language``, ``dc:rights`` and ``atom:updated`` (the W3C validator
+    accepts it in an RSS 2.0 item; feedparser reports it as ``entry.updated``).
+    Atom: ``xml:lang`` on the entry (feedgen writes none), so feedparser
+    reports each entry's language in a mixed-language feed.
+    """
 
     def __init__(self) -> None:
         self.creators: tuple[str, ...] = ()
+        self.language: str | None = None
+        self.rights: str | None = None
+        self.updated: datetime | None = None
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         for name in self.creators:
             etree.SubElement(item, _CREATOR).text = name
+        if self.language:
+            etree.SubElement(item, _LANGUAGE).text = self.language
+        if self.rights:
+            etree.SubElement(item, _RIGHTS).text = self.rights
+        if self.updated is not None:
+            etree.SubElement(item, _ATOM_UPDATED).text = self.updated.isoformat()
         return item
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.language:
+            entry.set(_XML_LANG, self.language)
+        return entry
 
 
 def register(fg: object) -> None:
@@ -158,4 +186,4 @@ def register(fg: object) -> None:
     fg.register_extension("exporter_media", MediaExtension,  # type: ignore[attr-defined]
                           MediaEntryExtension, atom=True, rss=True)
     fg.register_extension("exporter_dc", CreatorExtension,  # type: ignore[attr-defined]
-                          CreatorEntryExtension, atom=False, rss=True)
+                          CreatorEntryExtension, atom=True, rss=True)
