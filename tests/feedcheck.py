@@ -1,9 +1,10 @@
 """Offline checks of RSS 2.0 / Atom 1.0 output against the W3C feed validator's rules.
 
-The W3C validator (validator.w3.org/feed, github.com/w3c/feedvalidator) is a
-Python 2 program that needs the network; these functions re-state the rules
-that apply to what exporter writes, read from its source, so tests can run
-them offline. Each returns a list of problems ("" = none); an empty list
+The W3C validator itself now runs offline too (vendored under
+``tests/vendor/feedvalidator``, driven by ``tests/feedvalidator_run.py``,
+used in ``tests/test_clients_feeds.py``); these functions re-state the rules
+that apply to what exporter writes, read from its source, and give the older
+tests precise, per-element messages. Each returns a list of problems ("" = none); an empty list
 means no error and no warning for the rules covered.
 
 Covered (RSS 2.0): channel title/link/description present, single and
