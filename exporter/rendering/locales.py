@@ -241,7 +241,10 @@ def format_when(value: datetime | date, language: str, style: Style | None = Non
 
     def part(fmt: str, kind: str) -> str:
         if fmt in LENGTHS:
-            return (format_date if kind == "date" else format_time)(value, fmt, locale=locale)
+            if kind == "date":
+                return format_date(value, fmt, locale=locale)
+            assert isinstance(value, datetime)  # a time is only asked of a datetime
+            return format_time(value, fmt, locale=locale)
         return format_skeleton(fmt, value, locale=locale)
 
     day = part(settings.date_format, "date")

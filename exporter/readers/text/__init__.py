@@ -101,8 +101,8 @@ def parse_text(text: str, origin: str | Path | None = None) -> dict[str, Any]:
     # Lines, trimmed at both ends; chrome lines become block breaks.
     lines: list[str | None] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip()
-        lines.append(None if not line or is_chrome(line) else line)
+        stripped = raw.strip()
+        lines.append(None if not stripped or is_chrome(stripped) else stripped)
     _drop_link_lists(text, lines)
     # Leading breadcrumbs (News › Middle East) are navigation.
     while lines and (lines[0] is None or is_breadcrumb(lines[0] or "")):
@@ -190,7 +190,7 @@ def _header_item(line: str, doc: dict[str, Any], source: str) -> bool:
 def _read_header(seq: list[tuple[str, bool]], pos: int, doc: dict[str, Any], source: str,
                  origin: str | Path | None) -> int:
     """Bylines, dates, standfirst and the lead photo's caption after the headline."""
-    image: dict[str, str] | None = None
+    image: dict[str, str | None] | None = None
     while pos < len(seq):
         line = seq[pos][0]
         following = seq[pos + 1][0] if pos + 1 < len(seq) else None

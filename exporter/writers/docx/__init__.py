@@ -385,7 +385,8 @@ class _Builder:
 
         max_w, max_h = self.box
         width, height = max(width, 1), max(height, 1)
-        cx, cy = max_w, max_w * height / width
+        cx: float = max_w
+        cy: float = max_w * height / width
         if cy > max_h:
             cx, cy = max_h * width / height, max_h
         return Emu(int(cx)), Emu(int(cy))

@@ -55,7 +55,7 @@ def entries(document: Any) -> list[tuple[str, bytes]]:
         phys = _Entries()
         PackageWriter._write_content_types_stream(phys, parts)
         PackageWriter._write_pkg_rels(phys, package.rels)
-        PackageWriter._write_parts(phys, parts)
+        PackageWriter._write_parts(phys, parts)  # type: ignore[arg-type]  # _Entries is a duck-typed PhysPkgWriter
         return phys.entries
     except AttributeError:  # python-docx internals moved: its public (compressing) save
         out = io.BytesIO()
@@ -77,11 +77,12 @@ def to_png(data: bytes, error: ResourceError) -> tuple[bytes, int, int]:
     try:
         with PILImage.open(io.BytesIO(data)) as im:
             im.seek(0)
-            if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
-                im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
+            frame: PILImage.Image = im
+            if frame.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+                frame = frame.convert("RGBA" if "A" in frame.getbands() else "RGB")
             out = io.BytesIO()
-            im.save(out, "PNG")
-            return out.getvalue(), im.width, im.height
+            frame.save(out, "PNG")
+            return out.getvalue(), frame.width, frame.height
     except Exception:
         raise error from None
 
