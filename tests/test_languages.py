@@ -162,7 +162,9 @@ def test_no_english_label_in_html_epub_docx(outputs, tag):
 
 def test_arabic_attribution_and_byline_in_docx(outputs):
     text = _docx_text(outputs["ar"]["docx"])
-    assert "ليلى حداد، مراسلة شؤون النقل · عمر خليل، محرر الشؤون البلدية" in text
+    # one Author paragraph per byline (pandoc's author list), each joined with "، "
+    assert "ليلى حداد، مراسلة شؤون النقل" in text.splitlines()
+    assert "عمر خليل، محرر الشؤون البلدية" in text.splitlines()
     assert "— عمر خليل، محرر الشؤون البلدية" in text
 
 
